@@ -1,0 +1,194 @@
+/*
+ * app.c - opening and creating an instance.  See app.h.
+ *
+ * An instance is a store plus a signing key.  The key file holds the C2SP
+ * signed-note private key ("PRIVATE+KEY+..."); it is created 0600 with
+ * O_EXCL so `init` never overwrites a key, and it is read only when
+ * something is signed, so read-only commands work without it.
+ */
+#include "util/common.h"
+#include "app/app_internal.h"
+#include "ledger/note.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+store *app_store(app *a) { return a->store; }
+ledger *app_ledger(app *a) { return a->ledger; }
+const char *app_origin(const app *a) { return a->origin; }
+const char *app_vkey(const app *a) { return a->vkey; }
+
+static char *key_path_for(const app_options *o)
+{
+	buf b = BUF_INIT;
+	if (o->key_path)
+		return xstrdup(o->key_path);
+	buf_printf(&b, "%s.key", o->db);
+	return buf_detach(&b);
+}
+
+static int write_key_file(const char *path, const char *skey, sl_err *err)
+{
+	size_t len = strlen(skey);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	int rc = 0;
+
+	if (fd < 0)
+		return sl_fail(err, SL_EIO, "%s: cannot create the signing key: %s", path, strerror(errno));
+	if (write(fd, skey, len) != (ssize_t)len || write(fd, "\n", 1) != 1 || fsync(fd) != 0)
+		rc = sl_fail(err, SL_EIO, "%s: cannot write the signing key: %s", path, strerror(errno));
+	close(fd);
+	if (rc)
+		unlink(path);
+	return rc;
+}
+
+int app_load_signer(app *a, sl_err *err)
+{
+	char text[1024];
+	struct stat st;
+	FILE *f;
+	size_t n;
+	int rc;
+
+	if (a->signer)
+		return 0;
+	f = fopen(a->key_path, "re");
+	if (!f)
+		return sl_fail(err, SL_EIO, "%s: cannot read the signing key: %s", a->key_path, strerror(errno));
+	if (fstat(fileno(f), &st) == 0 && (st.st_mode & 077)) {
+		fclose(f);
+		return sl_fail(err, SL_EDENIED, "%s: the signing key is readable by others (mode %03o); chmod 600 it",
+		               a->key_path, (unsigned)(st.st_mode & 0777));
+	}
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r'))
+		text[--n] = '\0';
+	rc = note_signer_parse(text, &a->signer, err);
+	memset(text, 0, sizeof(text));
+	if (rc) {
+		sl_err_prefix(err, "%s", a->key_path);
+		return rc;
+	}
+	return 0;
+}
+
+int app_init(const app_options *o, const char *origin, sl_err *err)
+{
+	app_options opts = *o;
+	char *skey = NULL, *vkey = NULL, *existing = NULL;
+	app *a = NULL;
+	store *s = NULL;
+	int rc;
+
+	if ((rc = store_open(o->db, STORE_CREATE, &s, err)))
+		goto done;
+	if (store_meta_get(s, "origin", &existing, NULL) == 0) {
+		rc = sl_fail(err, SL_ECONFLICT, "%s is already initialised (origin `%s`)", o->db, existing);
+		goto done;
+	}
+	if ((rc = note_generate_key(origin, &skey, &vkey, err)))
+		goto done;
+	opts.key_path = NULL;
+	{
+		char *path = key_path_for(o);
+		rc = write_key_file(path, skey, err);
+		free(path);
+		if (rc)
+			goto done;
+	}
+	if ((rc = store_begin(s, err)))
+		goto done;
+	if ((rc = store_meta_put(s, "origin", origin, err)) || (rc = store_meta_put(s, "vkey", vkey, err)) ||
+	    (rc = store_commit(s, err))) {
+		store_rollback(s);
+		goto done;
+	}
+	store_close(s);
+	s = NULL;
+	opts = *o;
+	if ((rc = app_open(&opts, &a, err)))
+		goto done;
+	rc = app_checkpoint(a, true, NULL, err);
+done:
+	if (skey)
+		memset(skey, 0, strlen(skey));
+	free(skey);
+	free(vkey);
+	free(existing);
+	app_close(a);
+	store_close(s);
+	return rc;
+}
+
+int app_open(const app_options *o, app **out, sl_err *err)
+{
+	app *a = xcalloc(1, sizeof(*a));
+	int rc;
+
+	*out = NULL;
+	a->key_path = key_path_for(o);
+	if ((rc = store_open(o->db, o->readonly ? STORE_READONLY : 0, &a->store, err)))
+		goto fail;
+	if ((rc = store_meta_get(a->store, "origin", &a->origin, err)) ||
+	    (rc = store_meta_get(a->store, "vkey", &a->vkey, err))) {
+		rc = sl_fail(err, SL_EINVAL, "%s is not a safeledger instance (run `safeledger init`)", o->db);
+		goto fail;
+	}
+	if ((rc = ledger_open(a->store, STORE_LOG_CASES, &a->ledger, err)))
+		goto fail;
+	*out = a;
+	return 0;
+fail:
+	app_close(a);
+	return rc;
+}
+
+void app_close(app *a)
+{
+	if (!a)
+		return;
+	ledger_close(a->ledger);
+	store_close(a->store);
+	note_signer_free(a->signer);
+	free(a->origin);
+	free(a->vkey);
+	free(a->key_path);
+	buf_release(&a->canon);
+	free(a);
+}
+
+int app_checkpoint(app *a, bool sign_if_stale, char **note, sl_err *err)
+{
+	uint64_t size = 0;
+	char *latest = NULL;
+	int rc;
+
+	*(note ? note : &latest) = NULL;
+	rc = store_checkpoint_latest(a->store, STORE_LOG_CASES, &size, &latest, err);
+	if (rc && rc != SL_ENOTFOUND)
+		return rc;
+	if (sign_if_stale && (rc == SL_ENOTFOUND || size < ledger_size(a->ledger))) {
+		free(latest);
+		latest = NULL;
+		if ((rc = app_load_signer(a, err)) || (rc = store_begin(a->store, err)))
+			return rc;
+		if ((rc = ledger_sign_checkpoint(a->ledger, a->origin, a->signer, &latest, err)) ||
+		    (rc = store_commit(a->store, err))) {
+			store_rollback(a->store);
+			free(latest);
+			return rc;
+		}
+	} else if (rc) {
+		return rc;
+	}
+	if (note)
+		*note = latest;
+	else
+		free(latest);
+	return 0;
+}

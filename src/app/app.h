@@ -1,0 +1,84 @@
+/*
+ * app.h - the use cases every interface shares (CLI now; HTTP and pages
+ * later): opening an instance, the one write path, and reads.
+ *
+ * The write path (DESIGN 3): validate -> one transaction { append event to
+ * the ledger, update projections } -> reply.  Rules will join the
+ * transaction when they land.  Nothing above this layer opens a
+ * transaction; a batch (an import) is many events in one transaction, and
+ * any error rolls the whole batch back so that nothing is written.
+ *
+ * Ownership: app_open returns an app the caller frees with app_close.
+ * JSON passed in is borrowed.
+ */
+#ifndef SL_APP_H
+#define SL_APP_H
+
+#include <jansson.h>
+
+#include "util/common.h"
+#include "ledger/ledger.h"
+#include "store/store.h"
+
+typedef struct app app;
+
+typedef struct app_options {
+	const char *db;       /* store location */
+	const char *key_path; /* signing key file; NULL: "<db>.key" */
+	bool create;          /* app_init only */
+	bool readonly;
+} app_options;
+
+/* Create a new instance: database, Ed25519 key (file mode 0600), origin,
+ * and a signed checkpoint of the empty tree. */
+int app_init(const app_options *o, const char *origin, sl_err *err);
+int app_open(const app_options *o, app **out, sl_err *err);
+void app_close(app *a);
+
+store *app_store(app *a);
+ledger *app_ledger(app *a);
+const char *app_origin(const app *a);
+const char *app_vkey(const app *a); /* C2SP verifier key */
+
+/* --- writes --- */
+typedef struct app_write_opts {
+	const char *recorder; /* who is recording (authenticated user) */
+	/* Restore of an export line: the event carries its recorder and these
+	 * fix seq, salt and time. */
+	bool restore;
+	uint64_t seq;
+	const uint8_t *salt;
+	const char *recorded_at;
+} app_write_opts;
+
+int app_batch_begin(app *a, sl_err *err);
+int app_batch_add(app *a, const json_t *event, const app_write_opts *o, ledger_entry *out, sl_err *err);
+/* Flush the tree, optionally sign a checkpoint, commit. */
+int app_batch_commit(app *a, bool sign, sl_err *err);
+void app_batch_abort(app *a);
+/* One event in its own durable transaction. */
+int app_append(app *a, const json_t *event, const app_write_opts *o, ledger_entry *out, sl_err *err);
+
+/* Sign and store a checkpoint when the tree has grown since the last one;
+ * *note receives the latest signed checkpoint either way. */
+int app_checkpoint(app *a, bool sign_if_stale, char **note, sl_err *err);
+
+/* --- import and export (DESIGN 4 export lines) --- */
+typedef struct app_import_stats {
+	uint64_t lines, events;
+} app_import_stats;
+typedef void (*app_import_progress)(void *ctx, uint64_t bytes, uint64_t events);
+/* All lines in one transaction; the first bad line rolls back everything
+ * and err names it ("line 12: field `data.child`: unknown person C9"). */
+int app_import(app *a, FILE *in, const char *recorder, size_t max_line, app_import_progress progress,
+               void *progress_ctx, app_import_stats *stats, sl_err *err);
+int app_export(app *a, FILE *out, sl_err *err);
+
+/* --- reads --- */
+/* Calls cb with one JSON object per event about `person`, in seq order:
+ * {"seq","recorded_at","event":{...as amended...},"amendments":[...]} where
+ * amendments (present only when approved ones exist) keep each original. */
+typedef int (*app_json_cb)(void *ctx, json_t *obj, sl_err *err);
+int app_person_events(app *a, const char *person, app_json_cb cb, void *ctx, sl_err *err);
+
+#endif

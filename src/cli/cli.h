@@ -1,0 +1,62 @@
+/*
+ * cli.h - what the sub-command files share: the command table entry,
+ * option handling common to every command, and error reporting.
+ *
+ * Library code never prints; these helpers are the only place an sl_err
+ * reaches the terminal.  Exit status: 0 success, 1 failure (including a
+ * ledger that fails verification), 2 wrong usage.
+ */
+#ifndef SL_CLI_H
+#define SL_CLI_H
+
+#include "util/common.h"
+#include "app/app.h"
+
+typedef struct cli_command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+	const char *usage; /* options, one per line, shown by --help */
+} cli_command;
+
+/* Options every command takes. */
+typedef struct cli_common {
+	const char *db;
+	const char *key;
+} cli_common;
+
+/* Fill defaults: --db from SAFELEDGER_DB or "safeledger.db"; --key from
+ * SAFELEDGER_KEY or "<db>.key". */
+void cli_common_init(cli_common *c);
+
+/* Handle one getopt_long result shared by all commands ('d' = --db,
+ * 'k' = --key, 'h' = --help).  Returns 1 when handled, 0 when not one of
+ * them; for --help it prints usage and exits. */
+int cli_common_option(cli_common *c, int opt, const char *arg, const char *command);
+
+int cli_open(const cli_common *c, bool readonly, app **out);
+int cli_fail(const sl_err *err);           /* prints, returns 1 */
+int cli_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_print_usage(const char *command, FILE *out);
+const char *cli_recorder(void);            /* "cli:<login>" */
+int cli_parse_u64(const char *s, uint64_t *out);
+
+#define CLI_COMMON_OPTIONS \
+	{"db", required_argument, NULL, 'd'}, {"key", required_argument, NULL, 'k'}, \
+	{"help", no_argument, NULL, 'h'}
+
+extern const cli_command cli_commands[];
+extern const size_t cli_command_count;
+
+/* One entry point per sub-command file. */
+int cmd_init(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_append(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_key(int argc, char **argv);
+int cmd_checkpoint(int argc, char **argv);
+int cmd_prove(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_events(int argc, char **argv);
+
+#endif

@@ -1,0 +1,166 @@
+/*
+ * main.c - `safeledger`: dispatch to a sub-command from one table.
+ *
+ * Adding a command is adding a row here and a cmd_*.c file (git's
+ * builtin table in git.c is the model).
+ */
+#include "util/common.h"
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <unistd.h>
+
+#define COMMON_USAGE "  --db FILE     the database (default $SAFELEDGER_DB or safeledger.db)\n" \
+                     "  --key FILE    the signing key (default $SAFELEDGER_KEY or <db>.key)\n"
+
+const cli_command cli_commands[] = {
+	{"init", cmd_init, "create a database and its Ed25519 checkpoint key",
+	 "[--origin NAME]\n  --origin NAME the log's name, the checkpoint's first line (default <hostname>/safeledger)\n"},
+	{"import", cmd_import, "import events or export lines (JSONL) in one transaction",
+	 "FILE.jsonl|-\n  --max-line N  refuse lines longer than N bytes (default 1048576)\n"
+	 "  --quiet       no progress bar\n"},
+	{"append", cmd_append, "append events (JSONL), each in its own durable transaction",
+	 "[FILE.jsonl|-]\n  prints \"SEQ LEAF_HASH\" once each event is durable; stops at the first bad line\n"},
+	{"export", cmd_export, "print every event as an export line", "\n"},
+	{"key", cmd_key, "print the C2SP signed-note verifier key", "\n"},
+	{"checkpoint", cmd_checkpoint, "print the current signed checkpoint (signing one if the log grew)",
+	 "\n  --no-sign     print the latest stored checkpoint without signing a new one\n"},
+	{"prove", cmd_prove, "print an inclusion or consistency proof",
+	 "SEQ [--size N] [--json]\n       prove --from M --to N [--json]\n"
+	 "  --size N      tree size to prove against (default: the latest checkpoint's)\n"},
+	{"verify", cmd_verify, "recompute every leaf and root and check every checkpoint", "\n"},
+	{"events", cmd_events, "print a child's events in order, as JSON lines", "--child ID\n"},
+};
+const size_t cli_command_count = SL_ARRAY_LEN(cli_commands);
+
+static const cli_command *find_command(const char *name)
+{
+	size_t i;
+	for (i = 0; i < cli_command_count; i++)
+		if (strcmp(cli_commands[i].name, name) == 0)
+			return &cli_commands[i];
+	return NULL;
+}
+
+void cli_print_usage(const char *command, FILE *out)
+{
+	const cli_command *c = find_command(command);
+	if (!c)
+		return;
+	fprintf(out, "usage: safeledger %s %s", c->name, c->usage);
+	fprintf(out, COMMON_USAGE "\n%s.\n", c->summary);
+}
+
+static void print_help(FILE *out)
+{
+	size_t i;
+	fputs("usage: safeledger COMMAND [OPTIONS]\n\n"
+	      "A tamper-evident case record for children's social care.\n\nCommands:\n",
+	      out);
+	for (i = 0; i < cli_command_count; i++)
+		fprintf(out, "  %-11s %s\n", cli_commands[i].name, cli_commands[i].summary);
+	fputs("\nEvery command takes --db FILE and --help.  See README.md.\n", out);
+}
+
+void cli_common_init(cli_common *c)
+{
+	const char *db = getenv("SAFELEDGER_DB");
+	c->db = db && *db ? db : "safeledger.db";
+	c->key = getenv("SAFELEDGER_KEY");
+	if (c->key && !*c->key)
+		c->key = NULL;
+}
+
+int cli_common_option(cli_common *c, int opt, const char *arg, const char *command)
+{
+	switch (opt) {
+	case 'd': c->db = arg; return 1;
+	case 'k': c->key = arg; return 1;
+	case 'h': cli_print_usage(command, stdout); exit(0);
+	default: return 0;
+	}
+}
+
+int cli_open(const cli_common *c, bool readonly, app **out)
+{
+	app_options o = {.db = c->db, .key_path = c->key, .readonly = readonly};
+	sl_err err = {0};
+	if (app_open(&o, out, &err))
+		return cli_fail(&err);
+	return 0;
+}
+
+int cli_fail(const sl_err *err)
+{
+	fprintf(stderr, "safeledger: %s\n", err->msg[0] ? err->msg : "failed");
+	return 1;
+}
+
+int cli_usage_error(const char *command, const char *fmt, ...)
+{
+	va_list ap;
+	fputs("safeledger: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n(see `safeledger %s --help`)\n", command);
+	return 2;
+}
+
+const char *cli_recorder(void)
+{
+	static char name[128];
+	const char *login = getenv("SAFELEDGER_USER");
+	struct passwd *pw;
+
+	if (!login || !*login) {
+		pw = getpwuid(geteuid());
+		login = pw ? pw->pw_name : "unknown";
+	}
+	snprintf(name, sizeof(name), "cli:%s", login);
+	return name;
+}
+
+int cli_parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const cli_command *c;
+
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		if (argc >= 3 && find_command(argv[2])) {
+			cli_print_usage(argv[2], stdout);
+			return 0;
+		}
+		print_help(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		puts("safeledger " SL_VERSION);
+		return 0;
+	}
+	c = find_command(argv[1]);
+	if (!c) {
+		fprintf(stderr, "safeledger: unknown command `%s`\n\n", argv[1]);
+		print_help(stderr);
+		return 2;
+	}
+	return c->run(argc - 1, argv + 1);
+}
