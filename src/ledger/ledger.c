@@ -94,8 +94,15 @@ void ledger_now(char out[LEDGER_TIME_LEN])
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
-	snprintf(out, LEDGER_TIME_LEN, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
-	         tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
+	size_t n = strftime(out, LEDGER_TIME_LEN, "%Y-%m-%dT%H:%M:%S", &tm);
+	unsigned ms = (unsigned)(ts.tv_nsec / 1000000) % 1000;
+
+	out[n++] = '.';
+	out[n++] = (char)('0' + ms / 100);
+	out[n++] = (char)('0' + ms / 10 % 10);
+	out[n++] = (char)('0' + ms % 10);
+	out[n++] = 'Z';
+	out[n] = '\0';
 }
 
 void ledger_commit_hash(const uint8_t salt[32], const char *event, size_t len, uint8_t out[32])
@@ -251,15 +258,14 @@ int ledger_sign_checkpoint(ledger *l, const char *origin, const note_signer *sig
 	uint64_t size = ledger_size(l);
 	uint8_t root[32];
 	char now[LEDGER_TIME_LEN];
-	buf text = BUF_INIT, note = BUF_INIT;
+	buf note = BUF_INIT;
 	int rc;
 
 	if (note_out)
 		*note_out = NULL;
 	if ((rc = merkle_tree_root(l->tree, size, root, err)))
 		goto done;
-	checkpoint_format(&text, origin, size, root);
-	if ((rc = note_sign(text.data, text.len, signer, &note, err)))
+	if ((rc = checkpoint_sign(&note, origin, size, root, signer, err)))
 		goto done;
 	ledger_now(now);
 	if ((rc = store_checkpoint_put(l->store, l->log, size, note.data, now, err)))
@@ -267,7 +273,6 @@ int ledger_sign_checkpoint(ledger *l, const char *origin, const note_signer *sig
 	if (note_out)
 		*note_out = buf_detach(&note);
 done:
-	buf_release(&text);
 	buf_release(&note);
 	return rc;
 }

@@ -39,23 +39,17 @@ typedef struct verify_state {
 static int load_checkpoint(void *ctx, uint64_t size, const char *note, sl_err *err)
 {
 	verify_state *v = ctx;
-	const note_verifier *vs[1] = {v->verifier};
-	size_t text_len = 0;
-	uint64_t mask = 0;
-	checkpoint cp = {0};
+	note_verifier *const vs[1] = {(note_verifier *)v->verifier};
+	checkpoint cp = CHECKPOINT_INIT;
 	int rc;
 
-	if ((rc = note_open(note, strlen(note), (note_verifier *const *)vs, 1, &text_len, &mask, err))) {
-		sl_err_prefix(err, "checkpoint at size %llu: signature does not verify", (unsigned long long)size);
+	if (checkpoint_open(note, strlen(note), v->origin, vs, 1, &cp, NULL, err)) {
+		sl_err_prefix(err, "checkpoint at size %llu does not verify", (unsigned long long)size);
 		return SL_ECORRUPT;
 	}
-	if ((rc = checkpoint_parse(note, text_len, &cp, err))) {
-		sl_err_prefix(err, "checkpoint at size %llu", (unsigned long long)size);
-		return SL_ECORRUPT;
-	}
-	if (cp.size != size || (v->origin && strcmp(cp.origin, v->origin) != 0)) {
-		rc = sl_fail(err, SL_ECORRUPT, "checkpoint at size %llu: its text says origin `%s`, size %llu",
-		             (unsigned long long)size, cp.origin, (unsigned long long)cp.size);
+	if (cp.size != size) {
+		rc = sl_fail(err, SL_ECORRUPT, "checkpoint at size %llu: its signed text says size %llu",
+		             (unsigned long long)size, (unsigned long long)cp.size);
 		goto done;
 	}
 	if (v->n_cps == v->cap_cps) {
@@ -65,6 +59,7 @@ static int load_checkpoint(void *ctx, uint64_t size, const char *note, sl_err *e
 	v->cps[v->n_cps].size = size;
 	memcpy(v->cps[v->n_cps].root, cp.root, 32);
 	v->n_cps++;
+	rc = 0;
 done:
 	checkpoint_release(&cp);
 	return rc;

@@ -1,0 +1,577 @@
+/*
+ * jcs.c - RFC 8785 JSON Canonicalization Scheme.  See jcs.h.
+ *
+ * The canonical form is ECMAScript's JSON.stringify with object members
+ * sorted (RFC 8785 section 3.2): no whitespace (3.2.1), literals as is
+ * (3.2.2.1), strings with only the escapes JSON requires (3.2.2.2), numbers
+ * as Number::toString prints them (3.2.2.3), members ordered by their names
+ * as UTF-16 code units (3.2.3), all of it UTF-8 (3.2.4).
+ *
+ * Numbers are the delicate part.  JCS numbers are IEEE-754 doubles, and the
+ * canonical digits are the shortest that read back as the same double, the
+ * one closest to it when several of that length do.  We find them with the
+ * C library instead of porting Ryu or Grisu: for each length k = 1..17,
+ * printf("%.*e") gives the k-digit decimal nearest the double (glibc's
+ * printf rounds exactly), and strtod (correctly rounded in glibc) tells
+ * whether it reads back.  That nearest candidate can miss only when the
+ * double is a power of two: there the gap to the next double below is half
+ * the gap above, so the nearest k-digit decimal may sit just below, outside
+ * the interval, while the next one up is inside; so on a miss we also try
+ * one step up.  17 digits always read back, which bounds the search.  The
+ * round-trip check builds "DIGITSe-N" with no decimal point, so it does not
+ * depend on the locale's decimal separator.
+ *
+ * Member order: valid UTF-8 already sorts bytewise in code point order, and
+ * UTF-16 order differs from code point order only in that code points above
+ * U+FFFF (surrogates 0xD800..0xDBFF first) come before U+E000..U+FFFF.  In
+ * UTF-8 those two groups are exactly the lead bytes 0xF0..0xF4 and
+ * 0xEE..0xEF, so ranking 0xEE and 0xEF above 0xF4 turns a byte comparison
+ * into a UTF-16 one without decoding anything.  (Continuation bytes are
+ * 0x80..0xBF, so the re-ranking never touches them.)
+ *
+ * Invariants: every string and member name written is validated as UTF-8
+ * (RFC 3629 section 4: no overlongs, no surrogates, nothing above
+ * U+10FFFF), since I-JSON (RFC 7493 section 2.1) admits only Unicode text
+ * and a byte string other JCS implementations cannot reproduce is useless
+ * to sign.  U+0000 is refused too, as jcs_parse refuses it.  On failure
+ * nothing is left appended.
+ */
+#include "util/common.h"
+
+#include <math.h>
+
+#include "ledger/jcs.h"
+
+/* 2^53: every integer of at most this magnitude is exactly a double.
+ * (RFC 7493 section 2.2 calls +-(2^53 - 1) interoperable; 2^53 itself is
+ * still exact, and RFC 8785 Appendix B lists it.) */
+#define JCS_EXACT_LIMIT 9007199254740992LL
+
+/* Number::toString switches to exponent form at 10^21 (ECMA-262 6th
+ * edition, section 7.1.12.1, step 6: n <= 21). */
+#define JCS_PLAIN_LIMIT 1e21
+
+/* How much of the failure's JSON Pointer goes into the message, so the
+ * reason after it survives sl_err's fixed size even at depth 2048. */
+#define WHERE_SHOWN_MAX 200
+
+/* Enough for 17 digits, a sign, 'e' and a three-digit exponent. */
+#define DIGITS_MAX 17
+#define NUMBER_TEXT_MAX 40
+
+typedef struct jcs_ctx {
+	buf *out;
+	sl_err *err;
+	buf where; /* JSON Pointer to the failure, built leaf-first on unwinding */
+} jcs_ctx;
+
+typedef struct member {
+	const char *name;
+	size_t len;
+	const json_t *value;
+} member;
+
+static int append_value(jcs_ctx *ctx, const json_t *v, int depth);
+
+/* ---- error location --------------------------------------------------- */
+
+/* Put "/segment" in front of ctx->where: called by each container as an
+ * error unwinds, so the finished pointer reads root-first (RFC 6901, with
+ * "~" as "~0" and "/" as "~1").  Control bytes become '?' so a hostile name
+ * cannot put escape sequences into a log line. */
+static void where_prepend(jcs_ctx *ctx, const char *seg, size_t len)
+{
+	buf b = BUF_INIT;
+	size_t i;
+
+	buf_putc(&b, '/');
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)seg[i];
+		if (c == '~')
+			buf_puts(&b, "~0");
+		else if (c == '/')
+			buf_puts(&b, "~1");
+		else if (c < 0x20 || c == 0x7f)
+			buf_putc(&b, '?');
+		else
+			buf_putc(&b, (char)c);
+	}
+	buf_append(&b, buf_str(&ctx->where), ctx->where.len);
+	buf_release(&ctx->where);
+	ctx->where = b;
+}
+
+/* "at /a/0: <reason>", the pointer cut short if long (never inside a UTF-8
+ * sequence: messages end up in JSON error responses). */
+static void prefix_where(jcs_ctx *ctx)
+{
+	const char *w = ctx->where.data;
+	size_t n = ctx->where.len;
+	const char *more = "";
+
+	if (n > WHERE_SHOWN_MAX) {
+		n = WHERE_SHOWN_MAX;
+		while (n > 0 && ((unsigned char)w[n] & 0xC0) == 0x80)
+			n--;
+		more = "...";
+	}
+	sl_err_prefix(ctx->err, "at %.*s%s", (int)n, w, more);
+}
+
+static void where_prepend_index(jcs_ctx *ctx, size_t index)
+{
+	char seg[32];
+	int n = snprintf(seg, sizeof(seg), "%zu", index);
+
+	where_prepend(ctx, seg, (size_t)n);
+}
+
+/* ---- strings (RFC 8785 section 3.2.2.2) -------------------------------- */
+
+/* Length of the valid UTF-8 sequence at s (RFC 3629 section 4), or 0. */
+static size_t utf8_sequence_len(const unsigned char *s, size_t avail)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xBF;
+	size_t n, i;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF)
+		n = 2;
+	else if (c >= 0xE0 && c <= 0xEF)
+		n = 3;
+	else if (c >= 0xF0 && c <= 0xF4)
+		n = 4;
+	else
+		return 0; /* continuation byte, overlong lead C0/C1, or F5..FF */
+	if (avail < n)
+		return 0;
+	/* The second byte's range is what rules out overlongs (E0, F0),
+	 * surrogates (ED) and code points above U+10FFFF (F4). */
+	if (c == 0xE0)
+		lo = 0xA0;
+	else if (c == 0xED)
+		hi = 0x9F;
+	else if (c == 0xF0)
+		lo = 0x90;
+	else if (c == 0xF4)
+		hi = 0x8F;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xBF)
+			return 0;
+	return n;
+}
+
+/* The escapes JSON.stringify uses (ECMAScript QuoteJSONString, cited by
+ * RFC 8785 section 3.2.2.2); NULL where a control character gets \u00xx. */
+static const char *short_escape(unsigned char c)
+{
+	switch (c) {
+	case '"': return "\\\"";
+	case '\\': return "\\\\";
+	case '\b': return "\\b";
+	case '\f': return "\\f";
+	case '\n': return "\\n";
+	case '\r': return "\\r";
+	case '\t': return "\\t";
+	default: return NULL;
+	}
+}
+
+/* `what` says in an error whether the bad text was a value or a name. */
+static int append_string(jcs_ctx *ctx, const char *s, size_t len, const char *what)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	buf *out = ctx->out;
+	size_t i = 0, run = 0; /* s[run..i) is waiting to be copied as is */
+
+	buf_putc(out, '"');
+	while (i < len) {
+		unsigned char c = p[i];
+		const char *esc;
+
+		if (c >= 0x80) {
+			size_t n = utf8_sequence_len(p + i, len - i);
+			if (!n)
+				return sl_fail(ctx->err, SL_EINVAL,
+					       "%s is not valid UTF-8 (byte %zu, 0x%02x)",
+					       what, i, c);
+			i += n; /* everything non-ASCII goes out raw */
+			continue;
+		}
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			i++; /* includes '/' and DEL, which JSON does not require escaping */
+			continue;
+		}
+		if (c == 0)
+			return sl_fail(ctx->err, SL_EINVAL,
+				       "%s contains U+0000 (byte %zu), which jcs_parse refuses, "
+				       "so the canonical text could not be read back",
+				       what, i);
+		buf_append(out, s + run, i - run);
+		esc = short_escape(c);
+		if (esc)
+			buf_puts(out, esc);
+		else
+			buf_printf(out, "\\u%04x", c); /* lowercase hex, 3.2.2.2 */
+		run = ++i;
+	}
+	buf_append(out, s + run, i - run);
+	buf_putc(out, '"');
+	return 0;
+}
+
+/* ---- numbers (RFC 8785 section 3.2.2.3) -------------------------------- */
+
+/* Does the decimal digits[0..k) x 10^(exp10 - k + 1) read back as d? */
+static bool reads_back(const char *digits, int k, int exp10, double d)
+{
+	char text[NUMBER_TEXT_MAX];
+
+	snprintf(text, sizeof(text), "%.*se%d", k, digits, exp10 - (k - 1));
+	return strtod(text, NULL) == d;
+}
+
+/* Add one unit in the last place of digits[0..k); 9..9 becomes 10..0 with
+ * the exponent raised, keeping k digits. */
+static void step_up(char *digits, int k, int *exp10)
+{
+	int i = k - 1;
+
+	while (i >= 0 && digits[i] == '9')
+		digits[i--] = '0';
+	if (i >= 0) {
+		digits[i]++;
+	} else {
+		digits[0] = '1';
+		(*exp10)++;
+	}
+}
+
+/*
+ * The shortest digits of d (finite, > 0) that read back as d: digits[0..*k)
+ * with no trailing zeros, d ~= 0.d1d2..dk x 10^(*exp10 + 1).  See the file
+ * comment for why nearest-then-one-up is enough.
+ */
+static void shortest_digits(double d, char digits[DIGITS_MAX + 1], int *k, int *exp10)
+{
+	char text[NUMBER_TEXT_MAX];
+	int prec;
+
+	for (prec = 0; prec < DIGITS_MAX; prec++) {
+		const char *p;
+		int n = 0;
+
+		/* "d.ddde+XX"; skip whatever decimal point the locale uses. */
+		snprintf(text, sizeof(text), "%.*e", prec, d);
+		for (p = text; *p && *p != 'e'; p++)
+			if (*p >= '0' && *p <= '9')
+				digits[n++] = *p;
+		assert(*p == 'e' && n == prec + 1);
+		*exp10 = (int)strtol(p + 1, NULL, 10);
+		*k = n;
+		if (reads_back(digits, n, *exp10, d))
+			break;
+		step_up(digits, n, exp10);
+		if (reads_back(digits, n, *exp10, d))
+			break;
+	}
+	/* 17 significant digits always identify a double (IEEE 754-2008 5.12.2). */
+	assert(prec < DIGITS_MAX);
+	while (*k > 1 && digits[*k - 1] == '0')
+		(*k)--;
+	digits[*k] = '\0';
+}
+
+/* Number::toString(d) for finite d, steps 2-10 of ECMA-262 6th edition
+ * section 7.1.12.1, the version RFC 8785 section 3.2.2.3 cites. */
+static void format_double(buf *out, double d)
+{
+	char digits[DIGITS_MAX + 1];
+	int k, exp10, n, e;
+
+	if (d == 0) { /* both +0 and -0 */
+		buf_putc(out, '0');
+		return;
+	}
+	if (d < 0) {
+		buf_putc(out, '-');
+		d = -d;
+	}
+	shortest_digits(d, digits, &k, &exp10);
+	n = exp10 + 1; /* the spec's n: d = 0.digits x 10^n */
+	if (k <= n && n <= 21) {
+		/* integral and below 10^21: digits then zeros, "1000" */
+		buf_append(out, digits, (size_t)k);
+		while (n-- > k)
+			buf_putc(out, '0');
+	} else if (0 < n && n <= 21) {
+		/* "123.45" */
+		buf_append(out, digits, (size_t)n);
+		buf_putc(out, '.');
+		buf_append(out, digits + n, (size_t)(k - n));
+	} else if (-6 < n && n <= 0) {
+		/* "0.000123": down to 10^-6 still written out */
+		buf_puts(out, "0.");
+		for (e = n; e < 0; e++)
+			buf_putc(out, '0');
+		buf_append(out, digits, (size_t)k);
+	} else {
+		/* "1e+21", "1.5e-7": the exponent always has its sign */
+		buf_putc(out, digits[0]);
+		if (k > 1) {
+			buf_putc(out, '.');
+			buf_append(out, digits + 1, (size_t)(k - 1));
+		}
+		e = n - 1;
+		buf_printf(out, "e%c%d", e < 0 ? '-' : '+', e < 0 ? -e : e);
+	}
+}
+
+int jcs_append_double(buf *out, double d, sl_err *err)
+{
+	if (!isfinite(d))
+		return sl_fail(err, SL_EINVAL,
+			       "number %g has no JSON form (RFC 8785 section 3.2.2.3)", d);
+	format_double(out, d);
+	return 0;
+}
+
+static int append_integer(jcs_ctx *ctx, json_int_t i)
+{
+	if (i > JCS_EXACT_LIMIT || i < -JCS_EXACT_LIMIT)
+		return sl_fail(ctx->err, SL_EINVAL,
+			       "integer %" JSON_INTEGER_FORMAT " is outside +-2^53: JSON "
+			       "numbers are IEEE-754 doubles (RFC 8785 section 3.2.2.3) and it "
+			       "would be rounded; send it as a string",
+			       i);
+	/* Within 2^53 Number::toString prints exactly the decimal integer. */
+	buf_printf(ctx->out, "%" JSON_INTEGER_FORMAT, i);
+	return 0;
+}
+
+static int append_real(jcs_ctx *ctx, double d)
+{
+	double mag = fabs(d);
+
+	if (!isfinite(d))
+		return sl_fail(ctx->err, SL_EINVAL,
+			       "number %g has no JSON form (RFC 8785 section 3.2.2.3)", d);
+	/* Every double above 2^53 is integral, and below 10^21 ECMAScript
+	 * prints it as plain digits, which would come back from jcs_parse as
+	 * an integer that append_integer refuses (or jansson cannot hold):
+	 * the stored canonical text could then never be verified. */
+	if (mag > (double)JCS_EXACT_LIMIT && mag < JCS_PLAIN_LIMIT) {
+		buf text = BUF_INIT;
+		int rc;
+
+		format_double(&text, d);
+		rc = sl_fail(ctx->err, SL_EINVAL,
+			     "number %s is an integer outside +-2^53: its canonical form "
+			     "could not be read back exactly; send it as a string",
+			     buf_str(&text));
+		buf_release(&text);
+		return rc;
+	}
+	format_double(ctx->out, d);
+	return 0;
+}
+
+/* ---- containers -------------------------------------------------------- */
+
+/* Lead bytes 0xEE/0xEF (U+E000..U+FFFF) rank after 0xF0..0xF4 (above
+ * U+FFFF, i.e. UTF-16 surrogates); see the file comment. */
+static int utf16_rank(unsigned char c)
+{
+	return c == 0xEE || c == 0xEF ? c + 0x07 : c;
+}
+
+/* RFC 8785 section 3.2.3: compare names as arrays of UTF-16 code units. */
+static int compare_members(const void *a, const void *b)
+{
+	const member *x = a, *y = b;
+	size_t n = x->len < y->len ? x->len : y->len, i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char cx = (unsigned char)x->name[i];
+		unsigned char cy = (unsigned char)y->name[i];
+		if (cx != cy)
+			return utf16_rank(cx) - utf16_rank(cy);
+	}
+	return (x->len > y->len) - (x->len < y->len); /* a prefix sorts first */
+}
+
+static int append_object(jcs_ctx *ctx, const json_t *v, int depth)
+{
+	size_t count = json_object_size(v), i = 0;
+	member *members = xcalloc(count, sizeof(*members));
+	void *iter;
+	int rc = 0;
+
+	/* jansson's iterator API takes json_t *; it only reads here. */
+	for (iter = json_object_iter((json_t *)v); iter && i < count;
+	     iter = json_object_iter_next((json_t *)v, iter), i++) {
+		members[i].name = json_object_iter_key(iter);
+		members[i].len = json_object_iter_key_len(iter);
+		members[i].value = json_object_iter_value(iter);
+	}
+	assert(i == count && !iter);
+	if (count > 1)
+		qsort(members, count, sizeof(*members), compare_members);
+
+	buf_putc(ctx->out, '{');
+	for (i = 0; i < count; i++) {
+		if (i)
+			buf_putc(ctx->out, ',');
+		rc = append_string(ctx, members[i].name, members[i].len, "member name");
+		if (rc)
+			goto done;
+		buf_putc(ctx->out, ':');
+		rc = append_value(ctx, members[i].value, depth + 1);
+		if (rc) {
+			where_prepend(ctx, members[i].name, members[i].len);
+			goto done;
+		}
+	}
+	buf_putc(ctx->out, '}');
+done:
+	free(members);
+	return rc;
+}
+
+static int append_array(jcs_ctx *ctx, const json_t *v, int depth)
+{
+	size_t count = json_array_size(v), i;
+	int rc;
+
+	buf_putc(ctx->out, '[');
+	for (i = 0; i < count; i++) {
+		if (i)
+			buf_putc(ctx->out, ',');
+		rc = append_value(ctx, json_array_get(v, i), depth + 1);
+		if (rc) {
+			where_prepend_index(ctx, i);
+			return rc;
+		}
+	}
+	buf_putc(ctx->out, ']');
+	return 0;
+}
+
+/* depth counts like jansson's parser: the top-level value is 1. */
+static int append_value(jcs_ctx *ctx, const json_t *v, int depth)
+{
+	if (!v)
+		return sl_fail(ctx->err, SL_EINVAL, "missing value");
+	if (depth > JCS_MAX_DEPTH)
+		return sl_fail(ctx->err, SL_EINVAL,
+			       "nested deeper than %d levels (or contains itself)",
+			       JCS_MAX_DEPTH);
+
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		return append_object(ctx, v, depth);
+	case JSON_ARRAY:
+		return append_array(ctx, v, depth);
+	case JSON_STRING:
+		return append_string(ctx, json_string_value(v), json_string_length(v),
+				     "string");
+	case JSON_INTEGER:
+		return append_integer(ctx, json_integer_value(v));
+	case JSON_REAL:
+		return append_real(ctx, json_real_value(v));
+	case JSON_TRUE:
+		buf_puts(ctx->out, "true");
+		return 0;
+	case JSON_FALSE:
+		buf_puts(ctx->out, "false");
+		return 0;
+	case JSON_NULL:
+		buf_puts(ctx->out, "null");
+		return 0;
+	}
+	return sl_fail(ctx->err, SL_EINVAL, "unknown JSON type %d", (int)json_typeof(v));
+}
+
+int jcs_append(buf *out, const json_t *v, sl_err *err)
+{
+	jcs_ctx ctx = {out, err, BUF_INIT};
+	size_t start = out->len;
+	int rc;
+
+	rc = append_value(&ctx, v, 1);
+	if (rc) {
+		buf_truncate(out, start);
+		if (ctx.where.len)
+			prefix_where(&ctx);
+	}
+	buf_release(&ctx.where);
+	return rc;
+}
+
+/* ---- parsing ----------------------------------------------------------- */
+
+/* Report a parse failure at line:column the way jansson counts them
+ * (lines from 1; columns in characters from 1). */
+static void fail_at(sl_err *err, int code, int line, int column, const char *reason)
+{
+	if (line > 1)
+		sl_fail(err, code, "line %d, column %d: %s", line, column, reason);
+	else if (line == 1)
+		sl_fail(err, code, "column %d: %s", column, reason);
+	else
+		sl_fail(err, code, "%s", reason);
+}
+
+/* jansson's reader uses NUL as its "buffer empty" mark, so a NUL byte right
+ * after a number or literal is silently skipped ("[1\0]" reads as [1]) and
+ * one elsewhere is reported as the end of the input.  JSON text has no
+ * place for U+0000 outside a \u escape (RFC 8259 sections 2 and 7), so a
+ * NUL byte is refused here, before jansson sees it. */
+static void fail_at_nul(const char *text, size_t at, sl_err *err)
+{
+	int line = 1, column = 0;
+	size_t i;
+
+	for (i = 0; i <= at; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c == '\n') {
+			line++;
+			column = 0;
+		} else if ((c & 0xC0) != 0x80) {
+			column++;
+		}
+	}
+	fail_at(err, SL_EINVAL, line, column, "NUL byte (JSON text cannot contain U+0000)");
+}
+
+json_t *jcs_parse(const char *text, size_t len, sl_err *err)
+{
+	/* JSON_DECODE_ANY: RFC 8259 section 2 lets the text be any value.
+	 * Not set, on purpose: JSON_DISABLE_EOF_CHECK (trailing bytes would be
+	 * unsigned payload), JSON_ALLOW_NUL (a NUL cuts C strings short, so
+	 * two readers could see different names), JSON_DECODE_INT_AS_REAL
+	 * (it would round large integers silently). */
+	const size_t flags = JSON_REJECT_DUPLICATES | JSON_DECODE_ANY;
+	const char *nul;
+	json_error_t jerr;
+	json_t *v;
+
+	if (!text) {
+		text = "";
+		len = 0;
+	}
+	nul = memchr(text, '\0', len);
+	if (nul) {
+		fail_at_nul(text, (size_t)(nul - text), err);
+		return NULL;
+	}
+	v = json_loadb(text, len, flags, &jerr);
+	if (!v)
+		fail_at(err,
+			json_error_code(&jerr) == json_error_out_of_memory ? SL_ENOMEM : SL_EINVAL,
+			jerr.line, jerr.column, jerr.text);
+	return v;
+}

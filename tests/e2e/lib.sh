@@ -1,0 +1,39 @@
+# lib.sh - shared by the end-to-end tests: the binary under test, a scratch
+# directory removed on exit, and small assertions that say what failed.
+set -euo pipefail
+
+SL=${SAFELEDGER:?set SAFELEDGER to the safeledger binary}
+ROOT=${SL_SOURCE_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+TOOLS=$ROOT/tests/tools
+PY=/usr/bin/python3
+WORK=$(mktemp -d /tmp/sl-e2e-XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK"
+export SAFELEDGER_USER=tester
+unset SAFELEDGER_DB SAFELEDGER_KEY
+
+CHECKS=0
+fail() { echo "FAIL: $*" >&2; exit 1; }
+ok() { CHECKS=$((CHECKS + 1)); }
+done_ok() { echo "ok: $CHECKS checks"; }
+
+# expect_fail "what" CMD...: CMD must exit non-zero; its stderr is kept in $ERR.
+expect_fail() {
+	local what=$1; shift
+	if "$@" >"$WORK/.out" 2>"$WORK/.err"; then fail "$what: succeeded but should have failed"; fi
+	ERR=$(cat "$WORK/.err")
+	ok
+}
+# expect_ok "what" CMD...: CMD must exit 0; stdout kept in $OUT.
+expect_ok() {
+	local what=$1; shift
+	if ! "$@" >"$WORK/.out" 2>"$WORK/.err"; then fail "$what: $(cat "$WORK/.err")"; fi
+	OUT=$(cat "$WORK/.out")
+	ok
+}
+contains() { # contains HAYSTACK NEEDLE WHAT
+	case "$1" in *"$2"*) ok ;; *) fail "$3: expected to find '$2' in: $1" ;; esac
+}
+# A fingerprint of the whole database content through the CLI: equal
+# fingerprints mean nothing was written.
+fingerprint() { "$SL" export --db "$1" | sha256sum | cut -d' ' -f1; }
