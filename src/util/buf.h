@@ -28,7 +28,7 @@ void buf_append(buf *b, const void *data, size_t len);
 void buf_puts(buf *b, const char *s);
 void buf_putc(buf *b, char c);
 void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void buf_vprintf(buf *b, const char *fmt, va_list ap);
+void buf_vprintf(buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 void buf_append_hex(buf *b, const uint8_t *data, size_t len);
 void buf_reset(buf *b);               /* len = 0, keeps the memory */
 void buf_truncate(buf *b, size_t len);

@@ -33,7 +33,7 @@ typedef struct sl_err {
 /* Set err (may be NULL) and return code, so callers can `return sl_fail(...)`. */
 int sl_fail(sl_err *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-int sl_vfail(sl_err *err, int code, const char *fmt, va_list ap);
+int sl_vfail(sl_err *err, int code, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
 
 /* Put "prefix: " in front of an existing message (e.g. the line number). */
 void sl_err_prefix(sl_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

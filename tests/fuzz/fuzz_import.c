@@ -11,10 +11,19 @@
 #include <unistd.h>
 
 static app *instance;
+static char dir[] = "/tmp/sl-fuzz-XXXXXX";
+
+static void cleanup(void)
+{
+	char cmd[64];
+	app_close(instance);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "fuzz: could not remove %s\n", dir);
+}
 
 static void setup(void)
 {
-	char dir[] = "/tmp/sl-fuzz-XXXXXX";
 	app_options o = {0};
 	buf db = BUF_INIT;
 	sl_err err = {0};
@@ -27,7 +36,8 @@ static void setup(void)
 		fprintf(stderr, "fuzz setup: %s\n", err.msg);
 		abort();
 	}
-	/* The database lives on in /tmp for the run; it is small. */
+	buf_release(&db);
+	atexit(cleanup);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
