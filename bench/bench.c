@@ -159,15 +159,20 @@ static double durable_appends(app *a, const buf *lines, size_t skip, size_t n)
 
 	while (p < end && done < n) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		json_t *ev = json_loadb(p, (size_t)(nl - p), JSON_REJECT_DUPLICATES, NULL);
+		json_t *ev;
 		ledger_entry e;
-		if (i == skip)
+
+		if (i++ < skip) { /* already imported: the registrations */
+			p = nl + 1;
+			continue;
+		}
+		if (done == 0)
 			t0 = now();
+		ev = json_loadb(p, (size_t)(nl - p), JSON_REJECT_DUPLICATES, NULL);
 		if (app_append(a, ev, &wo, &e, &err))
 			die("append", &err);
 		json_decref(ev);
-		if (i++ >= skip)
-			done++;
+		done++;
 		p = nl + 1;
 	}
 	return (double)done / (now() - t0);

@@ -106,7 +106,7 @@ static int check_row(void *ctx, const store_event *ev, sl_err *err)
 {
 	verify_state *v = ctx;
 	uint64_t want = v->stream.size + 1;
-	const uint8_t *stored;
+	const uint8_t *stored = NULL;
 	uint8_t leaf[32];
 	int rc;
 
