@@ -118,10 +118,20 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_ROLLBACK] = "ROLLBACK",
 };
 
+/* An (person, seq) pair of the by-person index waiting to be written. */
+typedef struct pending_person {
+	char *person;
+	uint64_t seq;
+} pending_person;
+
 typedef struct sqlite_store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[ST_COUNT];
 	char *path;
+	/* The by-person index is written sorted at commit (see
+	 * flush_person_index); until then its rows wait here. */
+	pending_person *pending;
+	size_t n_pending, cap_pending;
 } sqlite_store;
 
 static int db_fail(sqlite_store *s, sl_err *err, const char *what)
@@ -150,6 +160,16 @@ static void stmt_done(sqlite3_stmt *st)
 {
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
+}
+
+/* Bind helpers: SQLITE_STATIC is safe because every statement is stepped
+ * and reset before the caller's strings go away. */
+static void bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
 }
 
 /* Run a statement that returns no rows. */
@@ -233,6 +253,48 @@ static int migrate(sqlite_store *s, bool may_write, sl_err *err)
 	return exec_sql(s, "COMMIT", err, "committing a migration");
 }
 
+static void drop_pending(sqlite_store *s)
+{
+	size_t i;
+	for (i = 0; i < s->n_pending; i++)
+		free(s->pending[i].person);
+	s->n_pending = 0;
+}
+
+static int compare_pending(const void *a, const void *b)
+{
+	const pending_person *x = a, *y = b;
+	int c = strcmp(x->person, y->person);
+	return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/*
+ * Events about one person are scattered through the ledger, so inserting
+ * each (person, seq) row as its event is appended lands all over the
+ * index's B-tree: in a bulk import that was a fifth of the time.  Rows are
+ * instead collected and inserted in key order once per transaction (before
+ * commit, or before the index is read), which touches each page once.
+ */
+static int flush_person_index(sqlite_store *s, sl_err *err)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int rc = 0;
+
+	if (s->n_pending == 0)
+		return 0;
+	if (!(st = stmt_get(s, ST_EVENT_PERSON_ADD, err)))
+		return SL_EIO;
+	qsort(s->pending, s->n_pending, sizeof(*s->pending), compare_pending);
+	for (i = 0; i < s->n_pending && !rc; i++) {
+		bind_text(st, 1, s->pending[i].person);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)s->pending[i].seq);
+		rc = step_done(s, st, err, "indexing an event");
+	}
+	drop_pending(s);
+	return rc;
+}
+
 static void sqlite_close(void *impl)
 {
 	sqlite_store *s = impl;
@@ -240,6 +302,8 @@ static void sqlite_close(void *impl)
 
 	if (!s)
 		return;
+	drop_pending(s);
+	free(s->pending);
 	for (i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(s->stmt[i]);
 	sqlite3_close(s->db);
@@ -296,7 +360,12 @@ static int sqlite_begin(void *impl, sl_err *err)
 static int sqlite_commit(void *impl, sl_err *err)
 {
 	sqlite_store *s = impl;
-	sqlite3_stmt *st = stmt_get(s, ST_COMMIT, err);
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = flush_person_index(s, err)))
+		return rc;
+	st = stmt_get(s, ST_COMMIT, err);
 	return st ? step_done(s, st, err, "committing") : SL_EIO;
 }
 
@@ -305,21 +374,12 @@ static void sqlite_rollback(void *impl)
 	sqlite_store *s = impl;
 	sqlite3_stmt *st;
 
+	drop_pending(s);
 	if (sqlite3_get_autocommit(s->db))
 		return; /* nothing open (SQLite may already have rolled back) */
 	st = stmt_get(s, ST_ROLLBACK, NULL);
 	if (st)
 		step_done(s, st, NULL, "rolling back");
-}
-
-/* Bind helpers: SQLITE_STATIC is safe because every statement is stepped
- * and reset before the caller's strings go away. */
-static void bind_text(sqlite3_stmt *st, int i, const char *v)
-{
-	if (v)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
 }
 
 static int sqlite_meta_get(void *impl, const char *key, char **value, sl_err *err)
@@ -678,8 +738,17 @@ static int sqlite_person_role(void *impl, const char *id, char **role, sl_err *e
 static int sqlite_event_person_add(void *impl, const char *person, uint64_t seq, sl_err *err)
 {
 	sqlite_store *s = impl;
-	sqlite3_stmt *st = stmt_get(s, ST_EVENT_PERSON_ADD, err);
-	if (!st)
+	sqlite3_stmt *st;
+
+	if (!sqlite3_get_autocommit(s->db)) { /* in a transaction: defer */
+		if (s->n_pending == s->cap_pending) {
+			s->cap_pending = s->cap_pending ? s->cap_pending * 2 : 1024;
+			s->pending = xrealloc(s->pending, s->cap_pending * sizeof(*s->pending));
+		}
+		s->pending[s->n_pending++] = (pending_person){xstrdup(person), seq};
+		return 0;
+	}
+	if (!(st = stmt_get(s, ST_EVENT_PERSON_ADD, err)))
 		return SL_EIO;
 	bind_text(st, 1, person);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
@@ -692,6 +761,8 @@ static int sqlite_person_events(void *impl, const char *person, store_seq_cb cb,
 	sqlite3_stmt *st;
 	int rc;
 
+	if ((rc = flush_person_index(s, err)))
+		return rc;
 	if (sqlite3_prepare_v2(s->db, stmt_sql[ST_PERSON_EVENTS], -1, &st, NULL) != SQLITE_OK)
 		return db_fail(s, err, "preparing a chronology read");
 	bind_text(st, 1, person);
@@ -786,6 +857,7 @@ static int sqlite_amendments_of(void *impl, uint64_t target_seq, store_amendment
 
 static int sqlite_projections_clear(void *impl, sl_err *err)
 {
+	drop_pending(impl);
 	return exec_sql(impl,
 	                "DELETE FROM event_ref; DELETE FROM person; DELETE FROM event_person;"
 	                " DELETE FROM amendment;",
