@@ -117,9 +117,14 @@ static void json_string(buf *out, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p;
+	size_t plain = 0;
 
+	/* Fast path: what we write ourselves never needs escaping. */
+	while (s[plain] && (unsigned char)s[plain] >= 0x20 && s[plain] != '"' && s[plain] != '\\')
+		plain++;
 	buf_putc(out, '"');
-	for (p = (const unsigned char *)s; *p; p++) {
+	buf_append(out, s, plain);
+	for (p = (const unsigned char *)s + plain; *p; p++) {
 		switch (*p) {
 		case '"': buf_puts(out, "\\\""); break;
 		case '\\': buf_puts(out, "\\\\"); break;
@@ -141,6 +146,22 @@ static void json_string(buf *out, const char *s)
 	buf_putc(out, '"');
 }
 
+/* printf is a fifth of building a leaf; a seq needs only digits. */
+static void append_decimal(buf *out, uint64_t v)
+{
+	char digits[20];
+	int n = 0;
+
+	do {
+		digits[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	buf_grow(out, (size_t)n);
+	while (n)
+		out->data[out->len++] = digits[--n];
+	out->data[out->len] = '\0';
+}
+
 void ledger_leaf_data(buf *out, const uint8_t commit[32], const char *kind, const char *recorded_at, uint64_t seq)
 {
 	/* Members in RFC 8785 order: commit < kind < recorded_at < seq. */
@@ -150,7 +171,9 @@ void ledger_leaf_data(buf *out, const uint8_t commit[32], const char *kind, cons
 	json_string(out, kind);
 	buf_puts(out, ",\"recorded_at\":");
 	json_string(out, recorded_at);
-	buf_printf(out, ",\"seq\":%llu}", (unsigned long long)seq);
+	buf_puts(out, ",\"seq\":");
+	append_decimal(out, seq);
+	buf_putc(out, '}');
 }
 
 void ledger_row_leaf_hash(const store_event *ev, buf *scratch, uint8_t out[32])
