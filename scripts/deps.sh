@@ -6,7 +6,7 @@ PKGS=(
 	gcc libc6-dev pkg-config meson ninja-build     # build
 	libsqlite3-dev libssl-dev libsodium-dev libjansson-dev   # libraries
 	libcmocka-dev sqlite3 python3 python3-nacl     # tests: unit, tamper, independent verifier
-	clang libclang-rt-14-dev                       # fuzzing (libFuzzer)
+	clang libclang-rt-14-dev valgrind              # fuzzing (libFuzzer), memcheck of the release build
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -119,6 +119,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 };
 
 /* An (person, seq) pair of the by-person index waiting to be written. */
+#define PENDING_MAX 65536
 typedef struct pending_person {
 	char *person;
 	uint64_t seq;
@@ -741,6 +742,14 @@ static int sqlite_event_person_add(void *impl, const char *person, uint64_t seq,
 	sqlite3_stmt *st;
 
 	if (!sqlite3_get_autocommit(s->db)) { /* in a transaction: defer */
+		/* Bounded, so a ten-million-event import does not hold ten
+		 * million rows in memory; sorted runs of this size keep most of
+		 * the gain. */
+		if (s->n_pending >= PENDING_MAX) {
+			int rc = flush_person_index(s, err);
+			if (rc)
+				return rc;
+		}
 		if (s->n_pending == s->cap_pending) {
 			s->cap_pending = s->cap_pending ? s->cap_pending * 2 : 1024;
 			s->pending = xrealloc(s->pending, s->cap_pending * sizeof(*s->pending));

@@ -49,7 +49,7 @@ def main():
             children.append(c)
             continue
         c = rng.choice(children)
-        day += timedelta(days=rng.random() < 0.1)
+        day += timedelta(days=rng.random() < 0.02)
         r = rng.random()
         if r < 0.4:
             emit({"kind": "visit.recorded", "occurred_at": day.isoformat(), "by": {"user": "sw1"},
