@@ -79,7 +79,6 @@ int app_load_signer(app *a, sl_err *err)
 
 int app_init(const app_options *o, const char *origin, sl_err *err)
 {
-	app_options opts = *o;
 	char *skey = NULL, *vkey = NULL, *existing = NULL;
 	app *a = NULL;
 	store *s = NULL;
@@ -93,7 +92,6 @@ int app_init(const app_options *o, const char *origin, sl_err *err)
 	}
 	if ((rc = note_generate_key(origin, &skey, &vkey, err)))
 		goto done;
-	opts.key_path = NULL;
 	{
 		char *path = key_path_for(o);
 		rc = write_key_file(path, skey, err);
@@ -110,8 +108,7 @@ int app_init(const app_options *o, const char *origin, sl_err *err)
 	}
 	store_close(s);
 	s = NULL;
-	opts = *o;
-	if ((rc = app_open(&opts, &a, err)))
+	if ((rc = app_open(o, &a, err)))
 		goto done;
 	rc = app_checkpoint(a, true, NULL, err);
 done:
