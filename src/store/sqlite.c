@@ -739,29 +739,21 @@ static int sqlite_person_role(void *impl, const char *id, char **role, sl_err *e
 static int sqlite_event_person_add(void *impl, const char *person, uint64_t seq, sl_err *err)
 {
 	sqlite_store *s = impl;
-	sqlite3_stmt *st;
 
-	if (!sqlite3_get_autocommit(s->db)) { /* in a transaction: defer */
-		/* Bounded, so a ten-million-event import does not hold ten
-		 * million rows in memory; sorted runs of this size keep most of
-		 * the gain. */
-		if (s->n_pending >= PENDING_MAX) {
-			int rc = flush_person_index(s, err);
-			if (rc)
-				return rc;
-		}
-		if (s->n_pending == s->cap_pending) {
-			s->cap_pending = s->cap_pending ? s->cap_pending * 2 : 1024;
-			s->pending = xrealloc(s->pending, s->cap_pending * sizeof(*s->pending));
-		}
-		s->pending[s->n_pending++] = (pending_person){xstrdup(person), seq};
-		return 0;
+	/* Bounded, so a ten-million-event import does not hold ten million
+	 * rows in memory; sorted runs of this size keep most of the gain. */
+	if (s->n_pending >= PENDING_MAX) {
+		int rc = flush_person_index(s, err);
+		if (rc)
+			return rc;
 	}
-	if (!(st = stmt_get(s, ST_EVENT_PERSON_ADD, err)))
-		return SL_EIO;
-	bind_text(st, 1, person);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
-	return step_done(s, st, err, "indexing an event");
+	if (s->n_pending == s->cap_pending) {
+		s->cap_pending = s->cap_pending ? s->cap_pending * 2 : 1024;
+		s->pending = xrealloc(s->pending, s->cap_pending * sizeof(*s->pending));
+	}
+	s->pending[s->n_pending++] = (pending_person){xstrdup(person), seq};
+	/* Outside a transaction there is no commit to wait for. */
+	return sqlite3_get_autocommit(s->db) ? flush_person_index(s, err) : 0;
 }
 
 static int sqlite_person_events(void *impl, const char *person, store_seq_cb cb, void *ctx, sl_err *err)
