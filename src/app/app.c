@@ -9,6 +9,7 @@
 #include "util/common.h"
 #include "app/app_internal.h"
 #include "ledger/note.h"
+#include "util/date.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -122,6 +123,50 @@ done:
 	return rc;
 }
 
+/* The rules configuration is read at start, so a bad one stops the
+ * program before anything is written. */
+static int open_rules(app *a, const app_options *o, sl_err *err)
+{
+	a->today = INT32_MIN;
+	if (o->today && date_parse_day(o->today, &a->today, err))
+		return sl_fail(err, SL_EINVAL, "today: `%s` is not a date (YYYY-MM-DD)", o->today);
+	a->rules_config_path = o->rules_config ? xstrdup(o->rules_config) : NULL;
+	return rules_config_load(o->rules_config, &a->rules_cfg, err);
+}
+
+int app_open_memory(const app_options *o, app **out, sl_err *err)
+{
+	app *a = xcalloc(1, sizeof(*a));
+	char *skey = NULL;
+	int rc;
+
+	*out = NULL;
+	a->key_path = xstrdup("(memory)");
+	if ((rc = store_open(":memory:", STORE_CREATE, &a->store, err)) ||
+	    (rc = note_generate_key("replay/safeledger", &skey, &a->vkey, err)) ||
+	    (rc = note_signer_parse(skey, &a->signer, err)))
+		goto fail;
+	a->origin = xstrdup("replay/safeledger");
+	if ((rc = store_begin(a->store, err)))
+		goto fail;
+	if ((rc = store_meta_put(a->store, "origin", a->origin, err)) ||
+	    (rc = store_meta_put(a->store, "vkey", a->vkey, err)) || (rc = store_commit(a->store, err))) {
+		store_rollback(a->store);
+		goto fail;
+	}
+	if ((rc = ledger_open(a->store, STORE_LOG_CASES, &a->ledger, err)) || (rc = open_rules(a, o, err)))
+		goto fail;
+	*out = a;
+	goto done;
+fail:
+	app_close(a);
+done:
+	if (skey)
+		memset(skey, 0, strlen(skey));
+	free(skey);
+	return rc;
+}
+
 int app_open(const app_options *o, app **out, sl_err *err)
 {
 	app *a = xcalloc(1, sizeof(*a));
@@ -136,7 +181,8 @@ int app_open(const app_options *o, app **out, sl_err *err)
 		rc = sl_fail(err, SL_EINVAL, "%s is not a safeledger instance (run `safeledger init`)", o->db);
 		goto fail;
 	}
-	if ((rc = ledger_open(a->store, STORE_LOG_CASES, &a->ledger, err)))
+	if ((rc = ledger_open(a->store, STORE_LOG_CASES, &a->ledger, err)) ||
+	    (rc = open_rules(a, o, err)))
 		goto fail;
 	*out = a;
 	return 0;
@@ -149,6 +195,9 @@ void app_close(app *a)
 {
 	if (!a)
 		return;
+	rules_free(a->rules);
+	rules_config_free(a->rules_cfg);
+	free(a->rules_config_path);
 	ledger_close(a->ledger);
 	store_close(a->store);
 	note_signer_free(a->signer);

@@ -19,6 +19,7 @@
 #include "util/common.h"
 #include "ledger/ledger.h"
 #include "store/store.h"
+#include "rules/rules.h"
 
 typedef struct app app;
 
@@ -27,12 +28,17 @@ typedef struct app_options {
 	const char *key_path; /* signing key file; NULL: "<db>.key" */
 	bool create;          /* app_init only */
 	bool readonly;
+	const char *rules_config; /* rules configuration file; NULL: DESIGN 6 defaults */
+	const char *today;        /* YYYY-MM-DD the rules take as today; NULL: the clock */
 } app_options;
 
 /* Create a new instance: database, Ed25519 key (file mode 0600), origin,
  * and a signed checkpoint of the empty tree. */
 int app_init(const app_options *o, const char *origin, sl_err *err);
 int app_open(const app_options *o, app **out, sl_err *err);
+/* A fresh instance in memory with a throwaway key: what `replay` runs a
+ * history through.  o->db is ignored. */
+int app_open_memory(const app_options *o, app **out, sl_err *err);
 void app_close(app *a);
 
 store *app_store(app *a);
@@ -43,6 +49,10 @@ const char *app_vkey(const app *a); /* C2SP verifier key */
 /* --- writes --- */
 typedef struct app_write_opts {
 	const char *recorder; /* who is recording (authenticated user) */
+	/* A live write (a person recording now, not an import of history):
+	 * time rules run up to today first, LATE_ENTRY applies, and a closure
+	 * CLOSURE_BLOCKED forbids is refused (SL_EDENIED). */
+	bool live;
 	/* Restore of an export line: the event carries its recorder and these
 	 * fix seq, salt and time. */
 	bool restore;
@@ -62,6 +72,26 @@ int app_append(app *a, const json_t *event, const app_write_opts *o, ledger_entr
 /* Sign and store a checkpoint when the tree has grown since the last one;
  * *note receives the latest signed checkpoint either way. */
 int app_checkpoint(app *a, bool sign_if_stale, char **note, sl_err *err);
+
+/* --- rules (DESIGN 6) --- */
+
+/* Run the time rules of every working day up to `day` in one transaction,
+ * appending the alerts they raise (the daily tick). */
+int app_tick(app *a, int32_t day, sl_err *err);
+/* The day the rules take as today (app_options.today, or the clock). */
+int32_t app_today(const app *a);
+/* Called after each alert is appended, with its seq (replay prints them). */
+typedef int (*app_alert_observer)(void *ctx, const rules_alert *alert, uint64_t seq, sl_err *err);
+void app_set_alert_observer(app *a, app_alert_observer fn, void *ctx);
+
+/* Replay a history (JSONL events) through this instance, which should be
+ * fresh (app_open_memory): sorted by occurred_at, time rules on every
+ * working day through the last event's date or `until` (YYYY-MM-DD, or
+ * NULL), events after `until` left out.  Alerts reach the observer. */
+typedef struct app_replay_stats {
+	uint64_t events;
+} app_replay_stats;
+int app_replay(app *a, FILE *in, size_t max_line, const char *until, app_replay_stats *stats, sl_err *err);
 
 /* --- import and export (DESIGN 4 export lines) --- */
 typedef struct app_import_stats {

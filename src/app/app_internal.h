@@ -6,6 +6,10 @@
 
 #include "app/app.h"
 #include "ledger/note.h"
+#include "rules/rules.h"
+
+/* Who records the alerts the rules raise (their `by.user` and recorder). */
+#define APP_RULES_USER "safeledger"
 
 struct app {
 	store *store;
@@ -16,8 +20,25 @@ struct app {
 	note_signer *signer; /* loaded on first signature */
 	bool in_batch;
 	buf canon; /* scratch for canonical JSON */
+
+	/* the rules engine (rules.c): built on the first write */
+	rules_config *rules_cfg;
+	char *rules_config_path;
+	rules *rules;
+	int32_t today; /* INT32_MIN: the clock */
+	app_alert_observer on_alert;
+	void *on_alert_ctx;
 };
 
 int app_load_signer(app *a, sl_err *err);
+
+/* write.c: validate and append one event with its projections, without the
+ * rules (the rules' own alerts; system allows `alert.raised`). */
+int app_append_event(app *a, const json_t *event, const char *recorder, bool system, ledger_entry *out,
+                     sl_err *err);
+/* rules.c */
+int app_rules_ready(app *a, sl_err *err);
+void app_rules_drop(app *a);
+int app_rules_tick(app *a, int32_t day, sl_err *err);
 
 #endif

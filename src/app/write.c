@@ -13,6 +13,7 @@
 #include "domain/project.h"
 #include "domain/vocab.h"
 #include "ledger/jcs.h"
+#include "util/date.h"
 
 static int resolve_person(void *ctx, const char *id, vocab_person_role want, sl_err *err)
 {
@@ -85,10 +86,14 @@ static int resolve_ref_new(void *ctx, const char *ref, sl_err *err)
 
 static int resolve_alert(void *ctx, const char *alert_ref, sl_err *err)
 {
-	(void)ctx;
-	/* Alerts are raised by the rules engine, which this build does not
-	 * have yet: no alert exists to acknowledge or resolve. */
-	return sl_fail(err, SL_ENOTFOUND, "unknown alert `%s`", alert_ref);
+	app *a = ctx;
+	int rc;
+
+	if ((rc = app_rules_ready(a, err)))
+		return rc;
+	if (!rules_alert_exists(a->rules, alert_ref))
+		return sl_fail(err, SL_ENOTFOUND, "unknown alert `%s`", alert_ref);
+	return 0;
 }
 
 int app_batch_begin(app *a, sl_err *err)
@@ -107,6 +112,8 @@ void app_batch_abort(app *a)
 		return;
 	store_rollback(a->store);
 	a->in_batch = false;
+	/* the engine's model is ahead of the ledger now: rebuilt on next use */
+	app_rules_drop(a);
 	/* A failed reload leaves the tree stale; the next open fixes it, and
 	 * the next append would fail on a seq conflict rather than corrupt. */
 	ledger_reload(a->ledger, NULL);
@@ -132,43 +139,99 @@ fail:
 }
 
 /* The canonical event: the input's members plus the recorder (DESIGN 4). */
-static int canonical_event(app *a, const json_t *event, const app_write_opts *o, sl_err *err)
+static int canonical_event(app *a, const json_t *event, const char *recorder, sl_err *err)
 {
 	json_t *copy;
 	int rc;
 
 	buf_reset(&a->canon);
-	if (o->restore)
+	if (!recorder)
 		return jcs_append(&a->canon, event, err);
 	copy = json_copy((json_t *)event);
-	json_object_set_new(copy, "recorder", json_string(o->recorder));
+	json_object_set_new(copy, "recorder", json_string(recorder));
 	rc = jcs_append(&a->canon, copy, err);
 	json_decref(copy);
 	return rc;
 }
 
-int app_batch_add(app *a, const json_t *event, const app_write_opts *o, ledger_entry *out, sl_err *err)
+static int validate(app *a, const json_t *event, const vocab_opts *vo, sl_err *err)
 {
 	vocab_resolver r = {a, resolve_person, resolve_person_new, resolve_event, resolve_ref_new, resolve_alert};
-	vocab_opts vo = {o->restore};
-	ledger_append_opts lo = {o->seq, o->salt, o->recorded_at};
-	const char *recorder;
+	return vocab_validate(event, vo, &r, err);
+}
+
+/* Append an event already validated, and project it.  recorder NULL: the
+ * event carries its own (a restore). */
+static int append_valid(app *a, const json_t *event, const char *recorder, const ledger_append_opts *lo,
+                        ledger_entry *out, sl_err *err)
+{
 	int rc;
 
-	assert(a->in_batch);
-	if (!o->restore && (!o->recorder || !*o->recorder))
-		return sl_fail(err, SL_EINVAL, "no recorder: every event is recorded by someone");
-	if ((rc = vocab_validate(event, &vo, &r, err)))
+	if ((rc = canonical_event(a, event, recorder, err)))
 		return rc;
-	if ((rc = canonical_event(a, event, o, err)))
-		return rc;
-	recorder = o->restore ? json_string_value(json_object_get(event, "recorder")) : o->recorder;
+	if (!recorder)
+		recorder = json_string_value(json_object_get(event, "recorder"));
 	if ((rc = ledger_append(a->ledger, json_string_value(json_object_get(event, "kind")), a->canon.data,
-	                        a->canon.len, &lo, out, err)))
+	                        a->canon.len, lo, out, err)))
 		return rc;
 	return project_apply(a->store, out->seq, event, recorder, err);
 }
 
+int app_append_event(app *a, const json_t *event, const char *recorder, bool system, ledger_entry *out,
+                     sl_err *err)
+{
+	vocab_opts vo = {false, system};
+	ledger_append_opts lo = {0};
+	int rc;
+
+	assert(a->in_batch);
+	if ((rc = validate(a, event, &vo, err)))
+		return rc;
+	return append_valid(a, event, recorder, &lo, out, err);
+}
+
+static int32_t occurred_day(const json_t *event)
+{
+	sl_date d;
+	return date_parse(json_string_value(json_object_get(event, "occurred_at")) ?: "", &d, NULL) == 0 ? d.day
+	                                                                                               : INT32_MIN;
+}
+
+int app_batch_add(app *a, const json_t *event, const app_write_opts *o, ledger_entry *out, sl_err *err)
+{
+	vocab_opts vo = {o->restore, false};
+	ledger_append_opts lo = {o->seq, o->salt, o->recorded_at};
+	rules_event_info info = {0, o->live, INT32_MIN};
+	int32_t day;
+	int rc;
+
+	assert(a->in_batch);
+	if (o->restore) {
+		/* The export holds the alerts too; the engine catches up from
+		 * the ledger when it is next needed. */
+		app_rules_drop(a);
+		if ((rc = validate(a, event, &vo, err)))
+			return rc;
+		return append_valid(a, event, NULL, &lo, out, err);
+	}
+	if (!o->recorder || !*o->recorder)
+		return sl_fail(err, SL_EINVAL, "no recorder: every event is recorded by someone");
+	if ((rc = app_rules_ready(a, err)) || (rc = validate(a, event, &vo, err)))
+		return rc;
+	if (o->live && (rc = rules_check(a->rules, event, err)))
+		return rc;
+	/* A day's time rules run before its events (DESIGN 6.1.1): a live
+	 * write is made today; history is applied on the day it happened. */
+	day = o->live ? app_today(a) : occurred_day(event);
+	if ((rc = app_rules_tick(a, day, err)))
+		return rc;
+	if ((rc = append_valid(a, event, o->recorder, &lo, out, err)))
+		return rc;
+	info.seq = out->seq;
+	if (o->live)
+		info.recorded_day = app_today(a);
+	return rules_event(a->rules, event, &info, err);
+}
 int app_append(app *a, const json_t *event, const app_write_opts *o, ledger_entry *out, sl_err *err)
 {
 	int rc;

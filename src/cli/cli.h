@@ -23,6 +23,8 @@ typedef struct cli_command {
 typedef struct cli_common {
 	const char *db;
 	const char *key;
+	const char *rules; /* --rules FILE or $SAFELEDGER_RULES: rules configuration */
+	const char *today; /* --today DATE or $SAFELEDGER_TODAY: the rules' today */
 } cli_common;
 
 /* Fill defaults: --db from SAFELEDGER_DB or "safeledger.db"; --key from
@@ -30,11 +32,13 @@ typedef struct cli_common {
 void cli_common_init(cli_common *c);
 
 /* Handle one getopt_long result shared by all commands ('d' = --db,
- * 'k' = --key, 'h' = --help).  Returns 1 when handled, 0 when not one of
+ * 'k' = --key, 'r' = --rules, 'T' = --today, 'h' = --help).  Returns 1 when handled, 0 when not one of
  * them; for --help it prints usage and exits. */
 int cli_common_option(cli_common *c, int opt, const char *arg, const char *command);
 
 int cli_open(const cli_common *c, bool readonly, app **out);
+/* The app options the common options give. */
+app_options cli_app_options(const cli_common *c);
 int cli_fail(const sl_err *err);           /* prints, returns 1 */
 int cli_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cli_print_usage(const char *command, FILE *out);
@@ -43,6 +47,7 @@ int cli_parse_u64(const char *s, uint64_t *out);
 
 #define CLI_COMMON_OPTIONS \
 	{"db", required_argument, NULL, 'd'}, {"key", required_argument, NULL, 'k'}, \
+	{"rules", required_argument, NULL, 'r'}, {"today", required_argument, NULL, 'T'}, \
 	{"help", no_argument, NULL, 'h'}
 
 extern const cli_command cli_commands[];
@@ -58,5 +63,8 @@ int cmd_checkpoint(int argc, char **argv);
 int cmd_prove(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_events(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
+int cmd_tick(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
 
 #endif

@@ -14,7 +14,9 @@
 #include <unistd.h>
 
 #define COMMON_USAGE "  --db FILE     the database (default $SAFELEDGER_DB or safeledger.db)\n" \
-                     "  --key FILE    the signing key (default $SAFELEDGER_KEY or <db>.key)\n"
+                     "  --key FILE    the signing key (default $SAFELEDGER_KEY or <db>.key)\n" \
+                     "  --rules FILE  rules configuration (default $SAFELEDGER_RULES, else DESIGN 6 defaults)\n" \
+                     "  --today DATE  the day the rules take as today (default $SAFELEDGER_TODAY, else the clock)\n"
 
 const cli_command cli_commands[] = {
 	{"init", cmd_init, "create a database and its Ed25519 checkpoint key",
@@ -33,6 +35,14 @@ const cli_command cli_commands[] = {
 	 "  --size N      tree size to prove against (default: the latest checkpoint's)\n"},
 	{"verify", cmd_verify, "recompute every leaf and root and check every checkpoint", "\n"},
 	{"events", cmd_events, "print a child's events in order, as JSON lines", "--child ID\n"},
+	{"replay", cmd_replay, "run a history through the rules on a fresh in-memory instance",
+	 "FILE.jsonl|- [--json] [--until DATE]\n"
+	 "  --json        one JSON line per alert: {code,child,raised_on,ref,reason,evidence}\n"
+	 "  --until DATE  run the time rules through DATE (default: the last event's date); later\n"
+	 "                events are left out\n"},
+	{"tick", cmd_tick, "run the daily time rules up to today, appending the alerts they raise",
+	 "[--date DATE]\n  --date DATE   tick through DATE instead of today\n"},
+	{"rules", cmd_rules, "check a rules configuration and print it in full", "\n"},
 };
 const size_t cli_command_count = SL_ARRAY_LEN(cli_commands);
 
@@ -72,6 +82,12 @@ void cli_common_init(cli_common *c)
 	c->key = getenv("SAFELEDGER_KEY");
 	if (c->key && !*c->key)
 		c->key = NULL;
+	c->rules = getenv("SAFELEDGER_RULES");
+	if (c->rules && !*c->rules)
+		c->rules = NULL;
+	c->today = getenv("SAFELEDGER_TODAY");
+	if (c->today && !*c->today)
+		c->today = NULL;
 }
 
 int cli_common_option(cli_common *c, int opt, const char *arg, const char *command)
@@ -79,15 +95,25 @@ int cli_common_option(cli_common *c, int opt, const char *arg, const char *comma
 	switch (opt) {
 	case 'd': c->db = arg; return 1;
 	case 'k': c->key = arg; return 1;
+	case 'r': c->rules = arg; return 1;
+	case 'T': c->today = arg; return 1;
 	case 'h': cli_print_usage(command, stdout); exit(0);
 	default: return 0;
 	}
 }
 
+app_options cli_app_options(const cli_common *c)
+{
+	app_options o = {.db = c->db, .key_path = c->key, .rules_config = c->rules, .today = c->today};
+	return o;
+}
+
 int cli_open(const cli_common *c, bool readonly, app **out)
 {
-	app_options o = {.db = c->db, .key_path = c->key, .readonly = readonly};
+	app_options o = cli_app_options(c);
 	sl_err err = {0};
+
+	o.readonly = readonly;
 	if (app_open(&o, out, &err))
 		return cli_fail(&err);
 	return 0;

@@ -52,6 +52,7 @@ typedef enum {
 	T_EVENT,      /* ref or seq of an event of kind arg (const char *) */
 	T_TARGET,     /* ref or seq of an event an amendment may correct */
 	T_ALERT,      /* an alert ref (DESIGN 6.1.14) */
+	T_SEQS,       /* non-empty array of seq numbers (an alert's evidence) */
 	T_AMEND,      /* replacement fields for the target's kind */
 	T_KIND,       /* envelope: the kind */
 	T_BY,         /* envelope: who the information came from */
@@ -88,6 +89,8 @@ typedef struct kind {
 
 struct vctx {
 	const vocab_resolver *r;
+	const vocab_opts *opts;
+	const json_t *event;
 	sl_err *err;
 	const kind *kind;        /* set once `kind` has been checked */
 	const kind *target_kind; /* amendment.requested: the target's kind, when resolvable */
@@ -304,6 +307,14 @@ static const field f_amendment_rejected[] = {
 	{"request", T_EVENT, REQ, "amendment.requested"},
 	{"reason", T_TEXT, REQ, NULL},
 };
+/* Raised by the rules engine only (DESIGN 6); the envelope's ref is the
+ * alert's ref and occurred_at the day it was raised. */
+static const field f_alert_raised[] = {
+	{"code", T_SHORT, REQ, NULL},
+	{"child", T_CHILD, OPT, NULL},
+	{"reason", T_TEXT, REQ, NULL},
+	{"evidence", T_SEQS, REQ, NULL},
+};
 static const field f_alert_acknowledged[] = {
 	{"alert", T_ALERT, REQ, NULL},
 	{"note", T_TEXT, OPT, NULL},
@@ -317,6 +328,7 @@ static int check_person_registered(vctx *c, const json_t *data);
 static int check_person_updated(vctx *c, const json_t *data);
 static int check_person_link(vctx *c, const json_t *data);
 static int check_conference_held(vctx *c, const json_t *data);
+static int check_alert_raised(vctx *c, const json_t *data);
 
 #define KIND(name, fields, check) {name, fields, SL_ARRAY_LEN(fields), check}
 
@@ -357,6 +369,7 @@ static const kind kinds[] = {
 	KIND("amendment.requested", f_amendment_requested, NULL),
 	KIND("amendment.approved", f_amendment_approved, NULL),
 	KIND("amendment.rejected", f_amendment_rejected, NULL),
+	KIND("alert.raised", f_alert_raised, check_alert_raised),
 	KIND("alert.acknowledged", f_alert_acknowledged, NULL),
 	KIND("alert.resolved", f_alert_resolved, NULL),
 };
@@ -690,17 +703,17 @@ static int check_agency(vctx *c, const field *f, const path *p, const json_t *v)
 /* Element i of an array of strings is a repeat of an earlier one. */
 static bool repeated(const json_t *array, size_t i)
 {
-	const char *s = json_string_value(json_array_get(array, i));
+	const json_t *x = json_array_get(array, i);
 
 	for (size_t j = 0; j < i; j++)
-		if (strcmp(json_string_value(json_array_get(array, j)), s) == 0)
+		if (json_equal(json_array_get(array, j), (json_t *)x))
 			return true;
 	return false;
 }
 
 /* An array of distinct strings, each checked by one(); empty allowed unless
  * min_one.  The repeat check runs after one() has checked the element, so
- * it only ever compares strings.  It is quadratic, which stays cheap: words
+ * it compares values of the element's type.  It is quadratic, which stays cheap: words
  * and codes come from lists of at most a few dozen, so a repeat stops the
  * loop within that many elements whatever the array's length, and person
  * lists are capped by max. */
@@ -723,8 +736,10 @@ static int check_array(vctx *c, const field *f, const path *p, const json_t *v, 
 		if ((rc = one(c, f, &elem, json_array_get(v, i))) < 0)
 			return rc;
 		if (repeated(v, i))
-			return fail_value(c, &elem, json_string_value(json_array_get(v, i)),
-					  "is listed twice");
+			return json_is_string(json_array_get(v, i))
+				       ? fail_value(c, &elem, json_string_value(json_array_get(v, i)),
+						    "is listed twice")
+				       : fail_at(c, SL_EINVAL, &elem, "is listed twice");
 	}
 	return 0;
 }
@@ -884,6 +899,19 @@ static int check_persons(vctx *c, const field *f, const path *p, const json_t *v
 	return check_array(c, f, p, v, true, VOCAB_MAX_PERSONS, check_person);
 }
 
+static int check_seq(vctx *c, const field *f, const path *p, const json_t *v)
+{
+	(void)f;
+	if (!json_is_integer(v) || json_integer_value(v) < 1)
+		return fail_at(c, SL_EINVAL, p, "expected a seq number (a positive integer)");
+	return 0;
+}
+
+static int check_seqs(vctx *c, const field *f, const path *p, const json_t *v)
+{
+	return check_array(c, f, p, v, false, 64, check_seq);
+}
+
 /* How a reference reads in a message: "`c-7`" or "event 12". */
 static void show_ref(buf *b, const json_t *v)
 {
@@ -985,7 +1013,7 @@ bool vocab_alert_ref_valid(const char *s)
 	s = p;
 	while (is_id_char(*p))
 		p++;
-	if (p == s || *p++ != '/')
+	if (*p++ != '/') /* an empty child: an alert about no child */
 		return false;
 	for (int i = 0; i < 10; i++)
 		if (!(day[i] = p[i]))
@@ -1077,8 +1105,12 @@ static int check_kind(vctx *c, const field *f, const path *p, const json_t *v)
 	(void)f;
 	if ((rc = get_string(c, p, v, VOCAB_MAX_ID, 0, &s)) < 0)
 		return rc;
-	if ((c->kind = find_kind(s)))
+	if ((c->kind = find_kind(s))) {
+		if (strcmp(s, "alert.raised") == 0 && !(c->opts && (c->opts->restore || c->opts->system)))
+			return fail_at(c, SL_EINVAL, p,
+			               "`alert.raised` is recorded only by safeledger's rules engine");
 		return 0;
+	}
 	show_value(&shown, s);
 	rc = sl_fail(c->err, SL_EINVAL, "unknown kind `%s`", buf_str(&shown));
 	buf_release(&shown);
@@ -1160,6 +1192,7 @@ static const checker checkers[T_COUNT] = {
 	[T_EVENT] = check_event,
 	[T_TARGET] = check_target,
 	[T_ALERT] = check_alert,
+	[T_SEQS] = check_seqs,
 	[T_AMEND] = check_amend,
 	[T_KIND] = check_kind,
 	[T_BY] = check_by,
@@ -1249,6 +1282,27 @@ static int check_conference_held(vctx *c, const json_t *data)
 	return 0;
 }
 
+/* alert.raised: the ref is CODE/CHILD/DAY of this very alert. */
+static int check_alert_raised(vctx *c, const json_t *data)
+{
+	const char *ref = json_string_value(json_object_get(c->event, "ref"));
+	const char *code = json_string_value(json_object_get(data, "code"));
+	const char *child = json_string_value(json_object_get(data, "child"));
+	const char *at = json_string_value(json_object_get(c->event, "occurred_at"));
+	path pref = {"", "ref", -1};
+	buf want = BUF_INIT;
+	int rc = 0;
+
+	if (!ref)
+		return fail_missing(c, &pref, " (an alert's ref is CODE/CHILD/YYYY-MM-DD)");
+	buf_printf(&want, "%s/%s/%.10s", code, child ? child : "", at ? at : "");
+	if (!vocab_alert_ref_valid(ref) || strncmp(ref, want.data, want.len) != 0 ||
+	    (ref[want.len] != '\0' && ref[want.len] != '#'))
+		rc = fail_value(c, &pref, ref, "is not the alert's ref: expected %s", want.data);
+	buf_release(&want);
+	return rc;
+}
+
 /* ---- public ----------------------------------------------------------- */
 
 int vocab_validate(const json_t *event, const vocab_opts *opts, const vocab_resolver *r,
@@ -1256,7 +1310,7 @@ int vocab_validate(const json_t *event, const vocab_opts *opts, const vocab_reso
 {
 	static const vocab_resolver no_resolver;
 	sl_err scratch;
-	vctx c = {r ? r : &no_resolver, err ? err : &scratch, NULL, NULL};
+	vctx c = {r ? r : &no_resolver, opts, event, err ? err : &scratch, NULL, NULL};
 	size_t members = SL_ARRAY_LEN(envelope) - (opts && opts->restore ? 0 : 1);
 
 	sl_err_clear(c.err);

@@ -56,6 +56,7 @@ typedef struct vocab_resolver {
 
 typedef struct vocab_opts {
 	bool restore; /* an export line being restored: `recorder` is required */
+	bool system;  /* written by safeledger itself: `alert.raised` is allowed */
 } vocab_opts;
 
 /*
@@ -109,6 +110,8 @@ const char *vocab_abuse_census_code(const char *category);
 /* Single-value checks the rest of the program shares with validation. */
 bool vocab_nhs_number_valid(const char *s);  /* 10 digits, modulus 11 check digit */
 bool vocab_person_id_valid(const char *s);   /* letters, digits, - _ . ; 1..64 bytes */
-bool vocab_alert_ref_valid(const char *s);   /* CODE/CHILD/YYYY-MM-DD[#N], N >= 2 */
+/* CODE/CHILD/YYYY-MM-DD[#N], N >= 2; CHILD is empty for an alert about no
+ * child (an escalation that names none). */
+bool vocab_alert_ref_valid(const char *s);
 
 #endif

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # cli.sh - every sub-command's normal use, on a small history.
 . "$(dirname "$0")/lib.sh"
+# The ledger's own test: alerts the rules raise would add events of their own.
+export SAFELEDGER_RULES=$ROOT/tests/data/rules-off.conf
 
 expect_ok "help" "$SL" --help
 HELP=$OUT

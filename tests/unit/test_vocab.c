@@ -200,6 +200,9 @@ static const struct {
 	{"amendment.approved", "{'request':'amend-1'}", "request", "{'request':9}"},
 	{"amendment.rejected", "{'request':'amend-1','reason':'Original was right'}", "request reason",
 	 "{'request':9,'reason':'Original was right'}"},
+	{"alert.raised", "{'code':'ESCALATION_UNANSWERED','reason':'No answer','evidence':[5]}",
+	 "code reason evidence",
+	 "{'code':'LATE_VISIT','child':'C1','reason':'Not seen','evidence':[3,4]}"},
 	{"alert.acknowledged", "{'alert':'CUMULATIVE_HARM/C1/2010-08-16'}", "alert",
 	 "{'alert':'CUMULATIVE_HARM/C1/2010-08-16','note':'Strategy booked'}"},
 	{"alert.resolved", "{'alert':'CUMULATIVE_HARM/C1/2010-08-16','rationale':'Strategy held'}",
@@ -234,8 +237,19 @@ static json_t *event_of(const char *kind, const char *data)
 	json_object_set_new(ev, "occurred_at", json_string("2024-03-01T09:30:00Z"));
 	json_object_set_new(ev, "by", json_pack("{s:s}", "user", "jsmith"));
 	json_object_set_new(ev, "data", parse(data));
+	if (strcmp(kind, "alert.raised") == 0) { /* its ref is CODE/CHILD/DAY */
+		const json_t *d = json_object_get(ev, "data");
+		const char *child = json_string_value(json_object_get(d, "child"));
+		json_object_set_new(ev, "ref", json_sprintf("%s/%s/2024-03-01",
+		                                            json_string_value(json_object_get(d, "code")),
+		                                            child ? child : ""));
+	}
 	return ev;
 }
+
+/* The fixtures include the rules engine's own kind, which only the system
+ * may write; test_alert_raised_only_by_the_system checks the refusal. */
+static const vocab_opts system_opts = {.system = true};
 
 static json_t *data_of(json_t *ev)
 {
@@ -245,7 +259,7 @@ static json_t *data_of(json_t *ev)
 static void assert_valid(json_t *ev)
 {
 	sl_err err;
-	int rc = vocab_validate(ev, NULL, &resolver, &err);
+	int rc = vocab_validate(ev, &system_opts, &resolver, &err);
 
 	if (rc != 0) {
 		char *s = json_dumps(ev, JSON_COMPACT);
@@ -260,7 +274,7 @@ static void assert_valid(json_t *ev)
 static void assert_invalid(json_t *ev, int code, const char *msg)
 {
 	sl_err err;
-	int rc = vocab_validate(ev, NULL, &resolver, &err);
+	int rc = vocab_validate(ev, &system_opts, &resolver, &err);
 
 	if (rc != code || strcmp(err.msg, msg) != 0)
 		fail_msg("expected %d \"%s\", got %d \"%s\"", code, msg, rc, rc ? err.msg : "");
@@ -392,7 +406,7 @@ static void test_every_field_rejects_values_of_the_wrong_type(void **state)
 				int rc;
 
 				json_object_set_new(data_of(ev), name, parse(wrong[w]));
-				rc = vocab_validate(ev, NULL, &resolver, &err);
+				rc = vocab_validate(ev, &system_opts, &resolver, &err);
 				buf_printf(&want, "field `data.%s", name);
 				if (rc >= 0 || !starts_with(err.msg, buf_str(&want)))
 					fail_msg("%s.%s = %s: got %d \"%s\"", kinds[i].kind, name,
@@ -1152,11 +1166,40 @@ static void test_alert_refs_have_the_design_form(void **state)
 	assert_false(vocab_alert_ref_valid("late_visit/C1/2024-02-29"));
 	assert_false(vocab_alert_ref_valid("LATE_VISIT/C1/2023-02-29"));
 	assert_false(vocab_alert_ref_valid("LATE_VISIT/C1/2023-02"));
-	assert_false(vocab_alert_ref_valid("LATE_VISIT//2024-02-01"));
+	assert_true(vocab_alert_ref_valid("ESCALATION_UNANSWERED//2024-02-01")); /* about no child */
 	assert_false(vocab_alert_ref_valid("/C1/2024-02-01"));
 	assert_false(vocab_alert_ref_valid("LATE_VISIT/C1"));
 	assert_false(vocab_alert_ref_valid("LATE_VISIT/C1/2024-02-01/x"));
 	assert_false(vocab_alert_ref_valid(""));
+}
+
+static void test_alert_raised_only_by_the_system(void **state)
+{
+	json_t *ev = event_of("alert.raised", "{'code':'LATE_VISIT','child':'C1','reason':'r','evidence':[3]}");
+	static const vocab_opts restore = {.restore = true};
+	sl_err err;
+
+	(void)state;
+	assert_int_equal(vocab_validate(ev, NULL, &resolver, &err), SL_EINVAL);
+	assert_non_null(strstr(err.msg, "only by safeledger's rules engine"));
+	assert_int_equal(vocab_validate(ev, &system_opts, &resolver, &err), 0);
+	json_object_set_new(ev, "recorder", json_string("safeledger"));
+	assert_int_equal(vocab_validate(ev, &restore, &resolver, &err), 0);
+	json_object_del(ev, "recorder");
+	/* the ref must be the alert's own: code, child and day */
+	json_object_set_new(ev, "ref", json_string("LATE_VISIT/C2/2024-03-01"));
+	assert_int_equal(vocab_validate(ev, &system_opts, &resolver, &err), SL_EINVAL);
+	assert_non_null(strstr(err.msg, "expected LATE_VISIT/C1/2024-03-01"));
+	json_object_set_new(ev, "ref", json_string("LATE_VISIT/C1/2024-03-01#2"));
+	assert_int_equal(vocab_validate(ev, &system_opts, &resolver, &err), 0);
+	json_object_del(ev, "ref");
+	assert_int_equal(vocab_validate(ev, &system_opts, &resolver, &err), SL_EINVAL);
+	json_object_set_new(ev, "ref", json_string("LATE_VISIT/C1/2024-03-01"));
+	json_object_set_new(data_of(ev), "evidence", json_pack("[i,i]", 3, 3));
+	assert_int_equal(vocab_validate(ev, &system_opts, &resolver, &err), SL_EINVAL);
+	json_object_set_new(data_of(ev), "evidence", json_pack("[s]", "3"));
+	assert_int_equal(vocab_validate(ev, &system_opts, &resolver, &err), SL_EINVAL);
+	json_decref(ev);
 }
 
 static void test_alert_reference_must_exist(void **state)
@@ -1398,6 +1441,7 @@ int main(void)
 		cmocka_unit_test(test_amendment_data_must_be_a_non_empty_object),
 		cmocka_unit_test(test_amendment_without_event_resolver_checks_structure_only),
 		cmocka_unit_test(test_alert_refs_have_the_design_form),
+		cmocka_unit_test(test_alert_raised_only_by_the_system),
 		cmocka_unit_test(test_alert_reference_must_exist),
 		cmocka_unit_test(test_null_resolver_skips_ledger_checks),
 		cmocka_unit_test(test_err_may_be_null),

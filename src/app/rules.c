@@ -1,0 +1,168 @@
+/*
+ * rules.c - the rules engine inside the write path (DESIGN 3): one
+ * transaction { append event, update projections, evaluate rules, append
+ * resulting alerts }.
+ *
+ * The engine keeps its model in memory.  It is built on the first write
+ * an instance makes, by feeding it the ledger quietly (the alerts are
+ * already recorded there), and is thrown away whenever a transaction rolls
+ * back, since its model would then be ahead of the ledger; the next write
+ * builds it again.  Alerts it raises are appended as `alert.raised` events
+ * in the same transaction as the event or tick that raised them.
+ */
+#include "util/common.h"
+#include "app/app_internal.h"
+#include "domain/project.h"
+#include "domain/vocab.h"
+#include "ledger/jcs.h"
+#include "util/date.h"
+
+static int resolve_ref(void *ctx, const json_t *ref, uint64_t *seq, sl_err *err)
+{
+	app *a = ctx;
+	return project_resolve_ref(a->store, ref, seq, err);
+}
+
+int32_t app_today(const app *a)
+{
+	char now[LEDGER_TIME_LEN];
+	sl_date d;
+
+	if (a->today != INT32_MIN)
+		return a->today;
+	ledger_now(now);
+	return date_parse(now, &d, NULL) == 0 ? d.day : 0;
+}
+
+/* The rules' sink: record the alert as an event of its own. */
+static int append_alert(void *ctx, const rules_alert *ra, uint64_t *seq, sl_err *err)
+{
+	app *a = ctx;
+	json_t *ev = json_object(), *data = json_object(), *evidence = json_array();
+	buf day = BUF_INIT;
+	ledger_entry entry;
+	size_t i;
+	int rc;
+
+	date_format_day(&day, ra->raised_on);
+	for (i = 0; i < ra->n_evidence; i++)
+		json_array_append_new(evidence, json_integer((json_int_t)ra->evidence[i]));
+	json_object_set_new(data, "code", json_string(rule_name(ra->code)));
+	if (ra->child)
+		json_object_set_new(data, "child", json_string(ra->child));
+	json_object_set_new(data, "reason", json_string(ra->reason));
+	json_object_set_new(data, "evidence", evidence);
+	json_object_set_new(ev, "kind", json_string("alert.raised"));
+	json_object_set_new(ev, "occurred_at", json_string(day.data));
+	json_object_set_new(ev, "ref", json_string(ra->ref));
+	json_object_set_new(ev, "by", json_pack("{ss}", "user", APP_RULES_USER));
+	json_object_set_new(ev, "data", data);
+	rc = app_append_event(a, ev, APP_RULES_USER, true, &entry, err);
+	if (!rc) {
+		*seq = entry.seq;
+		if (a->on_alert)
+			rc = a->on_alert(a->on_alert_ctx, ra, entry.seq, err);
+	}
+	json_decref(ev);
+	buf_release(&day);
+	return rc;
+}
+
+struct catch_up {
+	app *a;
+	int32_t last_day;
+};
+
+static int catch_up_row(void *ctx, const store_event *row, sl_err *err)
+{
+	struct catch_up *cu = ctx;
+	json_error_t jerr;
+	json_t *ev = json_loadb(row->event, row->event_len, 0, &jerr);
+	rules_event_info info = {row->seq, false, INT32_MIN};
+	sl_date d;
+	int rc;
+
+	if (!ev)
+		return sl_fail(err, SL_ECORRUPT, "event %llu is not JSON: %s", (unsigned long long)row->seq,
+		               jerr.text);
+	if (date_parse(json_string_value(json_object_get(ev, "occurred_at")) ?: "", &d, NULL) == 0 &&
+	    d.day > cu->last_day && strcmp(row->kind, "alert.raised") != 0) {
+		cu->last_day = d.day;
+		if ((rc = rules_tick(cu->a->rules, d.day, err)))
+			goto done;
+	}
+	rc = rules_event(cu->a->rules, ev, &info, err);
+done:
+	json_decref(ev);
+	return rc;
+}
+
+int app_rules_ready(app *a, sl_err *err)
+{
+	struct catch_up cu = {a, INT32_MIN};
+	char *tick = NULL;
+	int32_t day;
+	int rc;
+
+	if (a->rules)
+		return 0;
+	if (!a->rules_cfg && (rc = rules_config_load(a->rules_config_path, &a->rules_cfg, err)))
+		return rc;
+	a->rules = rules_new(a->rules_cfg, resolve_ref, a);
+	/* quiet: every alert this raises is already in the ledger */
+	if ((rc = store_event_scan(a->store, 1, 0, catch_up_row, &cu, err)))
+		goto fail;
+	if (store_meta_get(a->store, "rules.last_tick", &tick, NULL) == 0 && date_parse_day(tick, &day, NULL) == 0 &&
+	    (rc = rules_tick(a->rules, day, err)))
+		goto fail;
+	free(tick);
+	rules_set_sink(a->rules, append_alert, a);
+	return 0;
+fail:
+	free(tick);
+	app_rules_drop(a);
+	return rc;
+}
+
+void app_rules_drop(app *a)
+{
+	rules_free(a->rules);
+	a->rules = NULL;
+}
+
+void app_set_alert_observer(app *a, app_alert_observer fn, void *ctx)
+{
+	a->on_alert = fn;
+	a->on_alert_ctx = ctx;
+}
+
+/* Time rules of every working day up to `day`, inside the open batch. */
+int app_rules_tick(app *a, int32_t day, sl_err *err)
+{
+	buf b = BUF_INIT;
+	int rc;
+
+	if ((rc = app_rules_ready(a, err)))
+		return rc;
+	if (day <= rules_last_tick(a->rules))
+		return 0;
+	if ((rc = rules_tick(a->rules, day, err)))
+		return rc;
+	date_format_day(&b, day);
+	rc = store_meta_put(a->store, "rules.last_tick", b.data, err);
+	buf_release(&b);
+	return rc;
+}
+
+int app_tick(app *a, int32_t day, sl_err *err)
+{
+	int rc;
+
+	if ((rc = app_batch_begin(a, err)))
+		return rc;
+	if ((rc = app_rules_tick(a, day, err))) {
+		app_batch_abort(a);
+		return rc;
+	}
+	return app_batch_commit(a, false, err);
+}
