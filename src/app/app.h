@@ -105,6 +105,12 @@ int app_import(app *a, FILE *in, const char *recorder, size_t max_line, app_impo
 int app_export(app *a, FILE *out, sl_err *err);
 
 /* --- reads --- */
+/* The child's state as it was recorded on `as_of` (YYYY-MM-DD; NULL:
+ * today), derived again from the ledger rows recorded by the end of that
+ * day, never from current projections: case, plan, looked after, unresolved
+ * concerns, what was due, the alerts recorded and their state then, and how
+ * many events about the child the record held.  *out is the caller's. */
+int app_child_as_of(app *a, const char *child, const char *as_of, json_t **out, sl_err *err);
 /* Calls cb with one JSON object per event about `person`, in seq order:
  * {"seq","recorded_at","event":{...as amended...},"amendments":[...]} where
  * amendments (present only when approved ones exist) keep each original. */

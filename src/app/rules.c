@@ -23,6 +23,13 @@ static int resolve_ref(void *ctx, const json_t *ref, uint64_t *seq, sl_err *err)
 	return project_resolve_ref(a->store, ref, seq, err);
 }
 
+static void day_format(int32_t day, char out[11])
+{
+	int y, m, d;
+	date_to_ymd(day, &y, &m, &d);
+	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+}
+
 int32_t app_today(const app *a)
 {
 	char now[LEDGER_TIME_LEN];
@@ -70,36 +77,53 @@ static int append_alert(void *ctx, const rules_alert *ra, uint64_t *seq, sl_err 
 
 struct catch_up {
 	app *a;
+	rules *r;
 	int32_t last_day;
+	const char *through; /* YYYY-MM-DD: rows recorded after it are skipped */
+	uint64_t last_seq;
 };
 
 static int catch_up_row(void *ctx, const store_event *row, sl_err *err)
 {
 	struct catch_up *cu = ctx;
 	json_error_t jerr;
-	json_t *ev = json_loadb(row->event, row->event_len, 0, &jerr);
+	json_t *ev;
 	rules_event_info info = {row->seq, false, INT32_MIN};
 	sl_date d;
 	int rc;
 
-	if (!ev)
+	if (cu->through && strncmp(row->recorded_at, cu->through, 10) > 0)
+		return 0;
+	cu->last_seq = row->seq;
+	if (!(ev = json_loadb(row->event, row->event_len, 0, &jerr)))
 		return sl_fail(err, SL_ECORRUPT, "event %llu is not JSON: %s", (unsigned long long)row->seq,
 		               jerr.text);
 	if (date_parse(json_string_value(json_object_get(ev, "occurred_at")) ?: "", &d, NULL) == 0 &&
 	    d.day > cu->last_day && strcmp(row->kind, "alert.raised") != 0) {
 		cu->last_day = d.day;
-		if ((rc = rules_tick(cu->a->rules, d.day, err)))
+		if ((rc = rules_tick(cu->r, d.day, err)))
 			goto done;
 	}
-	rc = rules_event(cu->a->rules, ev, &info, err);
+	rc = rules_event(cu->r, ev, &info, err);
 done:
 	json_decref(ev);
 	return rc;
 }
 
+/* Feed a quiet engine the ledger, or the part of it recorded on or before
+ * `through` (YYYY-MM-DD; NULL: all), as import and live writes fed it:
+ * each day's time rules before that day's events. */
+static int feed_ledger(app *a, rules *r, const char *through, uint64_t *last_seq, sl_err *err)
+{
+	struct catch_up cu = {a, r, INT32_MIN, through, 0};
+	int rc = store_event_scan(a->store, 1, 0, catch_up_row, &cu, err);
+	if (last_seq)
+		*last_seq = cu.last_seq;
+	return rc;
+}
+
 int app_rules_ready(app *a, sl_err *err)
 {
-	struct catch_up cu = {a, INT32_MIN};
 	char *tick = NULL;
 	int32_t day;
 	int rc;
@@ -110,7 +134,7 @@ int app_rules_ready(app *a, sl_err *err)
 		return rc;
 	a->rules = rules_new(a->rules_cfg, resolve_ref, a);
 	/* quiet: every alert this raises is already in the ledger */
-	if ((rc = store_event_scan(a->store, 1, 0, catch_up_row, &cu, err)))
+	if ((rc = feed_ledger(a, a->rules, NULL, NULL, err)))
 		goto fail;
 	if (store_meta_get(a->store, "rules.last_tick", &tick, NULL) == 0 && date_parse_day(tick, &day, NULL) == 0 &&
 	    (rc = rules_tick(a->rules, day, err)))
@@ -165,4 +189,60 @@ int app_tick(app *a, int32_t day, sl_err *err)
 		return rc;
 	}
 	return app_batch_commit(a, false, err);
+}
+
+struct count_ctx { uint64_t through, n; };
+
+static int count_event(void *ctx, uint64_t seq, sl_err *err)
+{
+	struct count_ctx *c = ctx;
+	(void)err;
+	if (seq <= c->through)
+		c->n++;
+	return 0;
+}
+
+int app_child_as_of(app *a, const char *child, const char *as_of, json_t **out, sl_err *err)
+{
+	struct count_ctx cc = {0, 0};
+	char *role = NULL, today[11];
+	rules *r = NULL;
+	int32_t day;
+	json_t *o;
+	int rc;
+
+	*out = NULL;
+	if (!as_of) {
+		day = app_today(a);
+		day_format(day, today);
+		as_of = today;
+	} else if (date_parse_day(as_of, &day, err)) {
+		return sl_fail(err, SL_EINVAL, "--as-of: `%s` is not a date (YYYY-MM-DD)", as_of);
+	}
+	if ((rc = store_person_role(a->store, child, &role, err)))
+		return rc;
+	rc = strcmp(role, "child") == 0 ? 0 : sl_fail(err, SL_EINVAL, "%s is an adult, not a child", child);
+	free(role);
+	if (rc)
+		return rc;
+	/* A fresh engine fed only what had been recorded by then: the record
+	 * as it stood, whatever was added or amended later. */
+	r = rules_new(a->rules_cfg, resolve_ref, a);
+	if ((rc = feed_ledger(a, r, as_of, &cc.through, err)) || (rc = rules_tick(r, day, err)))
+		goto done;
+	if (!(o = rules_child_json(r, child))) {
+		rc = sl_fail(err, SL_ENOTFOUND, "%s was not yet registered on %s", child, as_of);
+		goto done;
+	}
+	if ((rc = store_person_events(a->store, child, count_event, &cc, err))) {
+		json_decref(o);
+		goto done;
+	}
+	json_object_set_new(o, "as_of", json_string(as_of));
+	json_object_set_new(o, "ledger_size", json_integer((json_int_t)cc.through));
+	json_object_set_new(o, "events", json_integer((json_int_t)cc.n));
+	*out = o;
+done:
+	rules_free(r);
+	return rc;
 }

@@ -42,6 +42,8 @@ const cli_command cli_commands[] = {
 	 "                events are left out\n"},
 	{"tick", cmd_tick, "run the daily time rules up to today, appending the alerts they raise",
 	 "[--date DATE]\n  --date DATE   tick through DATE instead of today\n"},
+	{"child", cmd_child, "a child's state as recorded on a date: case, plan, concerns, what was due, alerts",
+	 "ID [--as-of DATE] [--json]\n  --as-of DATE  the record as it stood at the end of DATE (default today)\n"},
 	{"rules", cmd_rules, "check a rules configuration and print it in full", "\n"},
 };
 const size_t cli_command_count = SL_ARRAY_LEN(cli_commands);

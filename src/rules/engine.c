@@ -241,7 +241,7 @@ static void ref_for(rules *r, rule_code code, uint32_t c, int32_t day, buf *out)
 
 static uint32_t alert_register(rules *r, const char *ref, rule_code code, uint32_t c, int32_t day)
 {
-	alert a = {.code = (uint8_t)code, .child = c, .raised_on = day};
+	alert a = {.code = (uint8_t)code, .child = c, .raised_on = day, .ref = xstrdup(ref)};
 	uint32_t idx = (uint32_t)r->alerts.n;
 
 	if (c != NONE) {
@@ -274,9 +274,13 @@ void raise_alert(rules *r, rule_code code, uint32_t c, int32_t day, const uint64
 	buf_vprintf(&reason, fmt, ap);
 	va_end(ap);
 	o.reason = buf_detach(&reason);
-	for (i = 0; i < n_ev && o.n_ev < MAX_EVIDENCE; i++)
-		if (evidence[i])
+	for (i = 0; i < n_ev && o.n_ev < MAX_EVIDENCE; i++) {
+		size_t j;
+		for (j = 0; j < o.n_ev && o.ev[j] != evidence[i]; j++)
+			;
+		if (evidence[i] && j == o.n_ev) /* each seq once */
 			o.ev[o.n_ev++] = evidence[i];
+	}
 	vec_push(&r->out, o);
 }
 
@@ -952,6 +956,8 @@ void rules_free(rules *r)
 	}
 	for (i = 0; i < r->workers.n; i++)
 		free(r->workers.v[i].login);
+	for (i = 0; i < r->alerts.n; i++)
+		free(r->alerts.v[i].ref);
 	for (i = 0; i < r->requests.n; i++)
 		json_decref(r->requests.v[i]);
 	for (i = 0; i < r->out.n; i++) {
@@ -1064,4 +1070,72 @@ bool rules_alert_exists(const rules *r, const char *ref)
 void rules_get_stats(const rules *r, rules_stats *out)
 {
 	*out = r->stats;
+}
+
+/* --- the model of one child, for the as-of view --- */
+
+static json_t *day_json(int32_t day)
+{
+	char d[11];
+	return day == NO_DAY ? json_null() : json_string(day_str(day, d));
+}
+
+json_t *rules_child_json(const rules *r, const char *id)
+{
+	static const char *const cats[] = {NULL, "neglect", "physical", "emotional", "sexual", "multiple",
+	                                   "exploitation", "domestic_abuse", "other"};
+	uint32_t p = person_find(r, id);
+	const child *ch;
+	json_t *o, *concerns, *due, *alerts;
+	size_t i;
+
+	if (p == NONE || !r->people.v[p].is_child)
+		return NULL;
+	ch = &r->children.v[r->people.v[p].child];
+	o = json_object();
+	json_object_set_new(o, "child", json_string(id));
+	json_object_set_new(o, "born", day_json(r->people.v[p].born));
+	json_object_set_new(o, "case", json_pack("{sbsoso}", "open", ch->case_open, "opened_on",
+	                                         ch->case_open ? day_json(ch->case_opened) : json_null(),
+	                                         "worker",
+	                                         ch->worker == NONE ? json_null()
+	                                                            : json_string(r->workers.v[ch->worker].login)));
+	json_object_set_new(o, "cp_plan",
+	                    ch->plan_live ? json_pack("{sosos}", "since", day_json(ch->plan_start), "category",
+	                                              cats[ch->plan_category] ? json_string(cats[ch->plan_category])
+	                                                                      : json_null())
+	                                  : json_null());
+	json_object_set_new(o, "previous_cp_plans", json_integer(ch->plans - (ch->plan_live ? 1 : 0)));
+	json_object_set_new(o, "looked_after", ch->lac ? json_pack("{so}", "since", day_json(ch->lac_start)) : json_null());
+	json_object_set_new(o, "cin_plan", json_boolean(ch->cin));
+	json_object_set_new(o, "last_seen", day_json(ch->last_seen));
+	concerns = json_array();
+	for (i = 0; i < ch->concerns.n; i++) {
+		const concern *k = &ch->concerns.v[i];
+		if (!k->resolved)
+			json_array_append_new(concerns, json_pack("{sIsoss*sb}", "seq", (json_int_t)k->seq, "raised_on",
+			                                          day_json(k->day), "category", cats[k->category],
+			                                          "significant_harm", k->significant));
+	}
+	json_object_set_new(o, "open_concerns", concerns);
+	due = json_array();
+	for (i = 0; i < ch->pending.n; i++) {
+		const item *it = &r->items.v[ch->pending.v[i]];
+		if (!it->done)
+			json_array_append_new(due, json_pack("{sssoso}", "rule", rule_name((rule_code)it->code), "due",
+			                                     day_json(it->deadline), "alert_on", day_json(it->fire)));
+	}
+	json_object_set_new(o, "due", due);
+	alerts = json_array();
+	for (i = 0; i < ch->alerts.n; i++) {
+		const alert *a = &r->alerts.v[ch->alerts.v[i]];
+		if (!a->seq)
+			continue; /* known to this engine, not recorded in the ledger */
+		json_array_append_new(alerts, json_pack("{sIsssssoss}", "seq", (json_int_t)a->seq, "ref", a->ref, "code",
+		                                        rule_name((rule_code)a->code), "raised_on",
+		                                        day_json(a->raised_on), "state",
+		                                        a->resolved ? "resolved" : a->acknowledged ? "acknowledged" : "open"));
+	}
+	json_object_set_new(o, "alerts", alerts);
+	return o;
 }

@@ -158,6 +158,13 @@ int32_t rules_last_tick(const rules *r);
 /* The alert exists (for validating alert.acknowledged/resolved). */
 bool rules_alert_exists(const rules *r, const char *ref);
 
+/* What the engine knows of one child, as JSON (the caller owns it), or
+ * NULL for an unknown child: case, plan, looked after, CIN plan, the last
+ * time seen, unresolved concerns, what is due and by when, and the alerts
+ * recorded in the ledger with their state.  The as-of view is this, for an
+ * engine fed the ledger only up to a date. */
+json_t *rules_child_json(const rules *r, const char *id);
+
 /* Counters for benchmarks and /metrics. */
 typedef struct rules_stats {
 	uint64_t events, alerts, timers_fired, children, people;

@@ -112,7 +112,8 @@ typedef struct alert {
 	uint32_t child;
 	int32_t raised_on;
 	uint32_t case_no; /* the child's case it was raised in, 0: none open */
-	uint64_t seq;
+	uint64_t seq;     /* its alert.raised event, 0 until recorded */
+	char *ref;
 } alert;
 
 typedef struct outgoing { uint32_t alert; char *ref, *reason; uint8_t n_ev; uint64_t ev[MAX_EVIDENCE]; } outgoing;
