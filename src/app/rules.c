@@ -23,13 +23,6 @@ static int resolve_ref(void *ctx, const json_t *ref, uint64_t *seq, sl_err *err)
 	return project_resolve_ref(a->store, ref, seq, err);
 }
 
-static void day_format(int32_t day, char out[11])
-{
-	int y, m, d;
-	date_to_ymd(day, &y, &m, &d);
-	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
-}
-
 int32_t app_today(const app *a)
 {
 	char now[LEDGER_TIME_LEN];
@@ -212,9 +205,12 @@ int app_child_as_of(app *a, const char *child, const char *as_of, json_t **out, 
 	int rc;
 
 	*out = NULL;
-	if (!as_of) {
-		day = app_today(a);
-		day_format(day, today);
+	if (!as_of) { /* everything recorded so far; dated by the clock */
+		char now[LEDGER_TIME_LEN];
+		ledger_now(now);
+		memcpy(today, now, 10);
+		today[10] = '\0';
+		date_parse_day(today, &day, NULL);
 		as_of = today;
 	} else if (date_parse_day(as_of, &day, err)) {
 		return sl_fail(err, SL_EINVAL, "--as-of: `%s` is not a date (YYYY-MM-DD)", as_of);

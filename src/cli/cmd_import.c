@@ -121,7 +121,7 @@ done:
 int cmd_append(int argc, char **argv)
 {
 	static const struct option opts[] = {CLI_COMMON_OPTIONS, {0}};
-	app_write_opts wo = {0};
+	app_write_opts wo = {.live = true}; /* a person recording now */
 	cli_common c;
 	line_reader r;
 	const char *line, *path = "-";
