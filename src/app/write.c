@@ -15,32 +15,50 @@
 #include "ledger/jcs.h"
 #include "util/date.h"
 
-static int resolve_person(void *ctx, const char *id, vocab_person_role want, sl_err *err)
+/* People are resolved against the rules engine's model, which holds every
+ * registered person in memory and is always built before a write is
+ * validated (app_rules_ready); a restore, which runs without the engine,
+ * asks the store. */
+static int person_role(app *a, const char *id, sl_err *err)
 {
-	app *a = ctx;
 	char *role = NULL;
-	int rc = store_person_role(a->store, id, &role, err);
+	int rc;
 
+	if (a->rules)
+		return rules_person_role(a->rules, id);
+	if ((rc = store_person_role(a->store, id, &role, err)) == SL_ENOTFOUND)
+		return -1;
 	if (rc)
-		return rc;
-	if (want == VOCAB_CHILD && strcmp(role, "child") != 0)
-		rc = sl_fail(err, SL_EINVAL, "%s is an adult, not a child", id);
-	else if (want == VOCAB_ADULT && strcmp(role, "adult") != 0)
-		rc = sl_fail(err, SL_EINVAL, "%s is a child, not an adult", id);
+		return rc - 1; /* below -1: a store error */
+	rc = strcmp(role, "child") == 0;
 	free(role);
 	return rc;
 }
 
+static int resolve_person(void *ctx, const char *id, vocab_person_role want, sl_err *err)
+{
+	int role = person_role(ctx, id, err);
+
+	if (role < -1)
+		return sl_fail(err, SL_EIO, "cannot look up person %s", id);
+	if (role == -1)
+		return sl_fail(err, SL_ENOTFOUND, "unknown person %s", id);
+	if (want == VOCAB_CHILD && role != 1)
+		return sl_fail(err, SL_EINVAL, "%s is an adult, not a child", id);
+	if (want == VOCAB_ADULT && role != 0)
+		return sl_fail(err, SL_EINVAL, "%s is a child, not an adult", id);
+	return 0;
+}
+
 static int resolve_person_new(void *ctx, const char *id, sl_err *err)
 {
-	app *a = ctx;
-	char *role = NULL;
-	int rc = store_person_role(a->store, id, &role, NULL);
+	int role = person_role(ctx, id, err);
 
-	free(role);
-	if (rc == 0)
+	if (role < -1)
+		return sl_fail(err, SL_EIO, "cannot look up person %s", id);
+	if (role >= 0)
 		return sl_fail(err, SL_ECONFLICT, "person %s is already registered", id);
-	return rc == SL_ENOTFOUND ? 0 : sl_fail(err, rc, "cannot look up person %s", id);
+	return 0;
 }
 
 /* Kinds are interned from the vocabulary table so the pointer we hand back

@@ -1062,6 +1062,12 @@ int32_t rules_last_tick(const rules *r)
 	return r->last_tick;
 }
 
+int rules_person_role(const rules *r, const char *id)
+{
+	uint32_t p = person_find(r, id);
+	return p == NONE ? -1 : r->people.v[p].is_child;
+}
+
 bool rules_alert_exists(const rules *r, const char *ref)
 {
 	return hmap_get_str(&r->alert_by_ref, ref, NULL);

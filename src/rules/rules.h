@@ -155,6 +155,10 @@ int rules_event(rules *r, const json_t *event, const rules_event_info *info, sl_
 int rules_tick(rules *r, int32_t day, sl_err *err);
 /* The last day ticked (INT32_MIN before the first tick). */
 int32_t rules_last_tick(const rules *r);
+/* A registered person's role: 1 child, 0 adult, -1 not registered.  The
+ * write path validates person references against this rather than the
+ * store: the engine holds every person in memory anyway. */
+int rules_person_role(const rules *r, const char *id);
 /* The alert exists (for validating alert.acknowledged/resolved). */
 bool rules_alert_exists(const rules *r, const char *ref);
 
