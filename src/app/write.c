@@ -159,16 +159,15 @@ fail:
 /* The canonical event: the input's members plus the recorder (DESIGN 4). */
 static int canonical_event(app *a, const json_t *event, const char *recorder, sl_err *err)
 {
-	json_t *copy;
+	json_t *who;
 	int rc;
 
 	buf_reset(&a->canon);
 	if (!recorder)
 		return jcs_append(&a->canon, event, err);
-	copy = json_copy((json_t *)event);
-	json_object_set_new(copy, "recorder", json_string(recorder));
-	rc = jcs_append(&a->canon, copy, err);
-	json_decref(copy);
+	who = json_string(recorder);
+	rc = jcs_append_with(&a->canon, event, "recorder", who, err);
+	json_decref(who);
 	return rc;
 }
 

@@ -63,6 +63,8 @@ typedef struct jcs_ctx {
 	buf *out;
 	sl_err *err;
 	buf where; /* JSON Pointer to the failure, built leaf-first on unwinding */
+	const char *extra_name;   /* jcs_append_with: a member the top-level */
+	const json_t *extra;      /* object is written as if it had */
 } jcs_ctx;
 
 typedef struct member {
@@ -405,8 +407,10 @@ static int compare_members(const void *a, const void *b)
 
 static int append_object(jcs_ctx *ctx, const json_t *v, int depth)
 {
+	bool extra = depth == 1 && ctx->extra_name;
 	size_t count = json_object_size(v), i = 0;
-	member *members = xcalloc(count, sizeof(*members));
+	member stack[16];
+	member *members = count + extra <= 16 ? stack : xcalloc(count + extra, sizeof(*members));
 	void *iter;
 	int rc = 0;
 
@@ -416,8 +420,18 @@ static int append_object(jcs_ctx *ctx, const json_t *v, int depth)
 		members[i].name = json_object_iter_key(iter);
 		members[i].len = json_object_iter_key_len(iter);
 		members[i].value = json_object_iter_value(iter);
+		if (extra && strcmp(members[i].name, ctx->extra_name) == 0) {
+			members[i].value = ctx->extra; /* replaced, as json_object_set would */
+			extra = false;
+		}
 	}
 	assert(i == count && !iter);
+	if (extra) {
+		members[count].name = ctx->extra_name;
+		members[count].len = strlen(ctx->extra_name);
+		members[count].value = ctx->extra;
+		count++;
+	}
 	if (count > 1)
 		qsort(members, count, sizeof(*members), compare_members);
 
@@ -437,7 +451,8 @@ static int append_object(jcs_ctx *ctx, const json_t *v, int depth)
 	}
 	buf_putc(ctx->out, '}');
 done:
-	free(members);
+	if (members != stack)
+		free(members);
 	return rc;
 }
 
@@ -495,19 +510,35 @@ static int append_value(jcs_ctx *ctx, const json_t *v, int depth)
 	return sl_fail(ctx->err, SL_EINVAL, "unknown JSON type %d", (int)json_typeof(v));
 }
 
+static int append_top(jcs_ctx *ctx, const json_t *v);
+
 int jcs_append(buf *out, const json_t *v, sl_err *err)
 {
-	jcs_ctx ctx = {out, err, BUF_INIT};
+	jcs_ctx ctx = {out, err, BUF_INIT, NULL, NULL};
+	return append_top(&ctx, v);
+}
+
+int jcs_append_with(buf *out, const json_t *obj, const char *name, const json_t *value, sl_err *err)
+{
+	jcs_ctx ctx = {out, err, BUF_INIT, name, value};
+	if (!json_is_object(obj))
+		return sl_fail(err, SL_EINVAL, "expected an object");
+	return append_top(&ctx, obj);
+}
+
+static int append_top(jcs_ctx *ctx, const json_t *v)
+{
+	buf *out = ctx->out;
 	size_t start = out->len;
 	int rc;
 
-	rc = append_value(&ctx, v, 1);
+	rc = append_value(ctx, v, 1);
 	if (rc) {
 		buf_truncate(out, start);
-		if (ctx.where.len)
-			prefix_where(&ctx);
+		if (ctx->where.len)
+			prefix_where(ctx);
 	}
-	buf_release(&ctx.where);
+	buf_release(&ctx->where);
 	return rc;
 }
 

@@ -49,6 +49,10 @@
  * "at /amounts/2: integer 9007199254740993 is outside +-2^53 ...".
  */
 int jcs_append(buf *out, const json_t *v, sl_err *err);
+/* jcs_append of the object obj as if `name: value` had been set on it
+ * (added, or replacing a member of that name), without copying obj: how
+ * the app adds the recorder to every event it writes. */
+int jcs_append_with(buf *out, const json_t *obj, const char *name, const json_t *value, sl_err *err);
 
 /*
  * Append d as ECMAScript's Number::toString gives it (RFC 8785 section

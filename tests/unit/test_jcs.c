@@ -624,6 +624,33 @@ static void test_canonical_text_round_trips(void **state)
 	}
 }
 
+/* jcs_append_with gives exactly what setting the member on a copy gives:
+ * added in sort order, or replacing a member of that name. */
+static void test_append_with_equals_set_on_a_copy(void **state)
+{
+	static const char *const objects[] = {
+		"{}", "{\"kind\":\"x\",\"ref\":\"r\"}", "{\"recorder\":\"old\",\"a\":1}",
+		"{\"z\":{\"recorder\":2},\"b\":[1,2],\"\u00e9\":true}",
+	};
+	json_t *who = json_string("cli:jo");
+	(void)state;
+	for (size_t i = 0; i < sizeof objects / sizeof objects[0]; i++) {
+		json_t *o = json_loads(objects[i], 0, NULL), *copy = json_deep_copy(o);
+		buf a = BUF_INIT, b = BUF_INIT;
+		sl_err err;
+		assert_non_null(o);
+		json_object_set(copy, "recorder", who);
+		assert_int_equal(jcs_append(&a, copy, &err), 0);
+		assert_int_equal(jcs_append_with(&b, o, "recorder", who, &err), 0);
+		assert_string_equal(buf_str(&a), buf_str(&b));
+		buf_release(&a);
+		buf_release(&b);
+		json_decref(o);
+		json_decref(copy);
+	}
+	json_decref(who);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -658,6 +685,7 @@ int main(void)
 		cmocka_unit_test(test_parse_refuses_malformed_input),
 		cmocka_unit_test(test_parse_accepts_any_value_and_honours_len),
 		cmocka_unit_test(test_canonical_text_round_trips),
+		cmocka_unit_test(test_append_with_equals_set_on_a_copy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
