@@ -1107,7 +1107,7 @@ json_t *rules_child_json(const rules *r, const char *id)
 	                                         ch->worker == NONE ? json_null()
 	                                                            : json_string(r->workers.v[ch->worker].login)));
 	json_object_set_new(o, "cp_plan",
-	                    ch->plan_live ? json_pack("{sosos}", "since", day_json(ch->plan_start), "category",
+	                    ch->plan_live ? json_pack("{soso}", "since", day_json(ch->plan_start), "category",
 	                                              cats[ch->plan_category] ? json_string(cats[ch->plan_category])
 	                                                                      : json_null())
 	                                  : json_null());
