@@ -169,15 +169,14 @@ static int parse_line(rules_config *c, const char *path, size_t lineno, char *li
 	return 0;
 }
 
-static int parse_file(rules_config *c, const char *path, sl_err *err)
+/* path names the configuration in messages and anchors relative calendar
+ * paths; f is read to its end and closed. */
+static int parse_stream(rules_config *c, FILE *f, const char *path, sl_err *err)
 {
-	FILE *f = fopen(path, "r");
 	char line[1024];
 	size_t lineno = 0;
 	int rc = 0;
 
-	if (!f)
-		return sl_fail(err, SL_EINVAL, "cannot read rules configuration %s: %s", path, strerror(errno));
 	while (fgets(line, sizeof line, f)) {
 		char *t;
 		lineno++;
@@ -199,7 +198,15 @@ static int parse_file(rules_config *c, const char *path, sl_err *err)
 	return rc;
 }
 
-int rules_config_load(const char *path, rules_config **out, sl_err *err)
+static int parse_file(rules_config *c, const char *path, sl_err *err)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return sl_fail(err, SL_EINVAL, "cannot read rules configuration %s: %s", path, strerror(errno));
+	return parse_stream(c, f, path, err);
+}
+
+static int config_load(const char *path, const char *text, size_t len, rules_config **out, sl_err *err)
 {
 	rules_config *c = xcalloc(1, sizeof *c);
 	int i, rc;
@@ -210,8 +217,17 @@ int rules_config_load(const char *path, rules_config **out, sl_err *err)
 		assert(params[i].param == (rule_param)i);
 		c->param[i] = params[i].dflt;
 	}
-	if (path && (rc = parse_file(c, path, err)))
+	if (text) {
+		FILE *f = len ? fmemopen((void *)text, len, "r") : NULL;
+		if (len && !f) {
+			rc = sl_fail(err, SL_ENOMEM, "cannot read the configuration text");
+			goto fail;
+		}
+		if (f && (rc = parse_stream(c, f, path, err)))
+			goto fail;
+	} else if (path && (rc = parse_file(c, path, err))) {
 		goto fail;
+	}
 	if (c->calendar_path)
 		rc = calendar_load_file(c->calendar_path, &c->cal, err);
 	else
@@ -226,6 +242,16 @@ int rules_config_load(const char *path, rules_config **out, sl_err *err)
 fail:
 	rules_config_free(c);
 	return rc;
+}
+
+int rules_config_load(const char *path, rules_config **out, sl_err *err)
+{
+	return config_load(path, NULL, 0, out, err);
+}
+
+int rules_config_parse(const char *name, const char *text, size_t len, rules_config **out, sl_err *err)
+{
+	return config_load(name, text, len, out, err);
 }
 
 void rules_config_free(rules_config *c)

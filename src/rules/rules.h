@@ -101,6 +101,8 @@ typedef struct rules_config {
  * key, a negative or non-numeric threshold, or a calendar that cannot be
  * read fails with the file, line and reason. */
 int rules_config_load(const char *path, rules_config **out, sl_err *err);
+/* The same from text in memory; name stands for the file in messages. */
+int rules_config_parse(const char *name, const char *text, size_t len, rules_config **out, sl_err *err);
 void rules_config_free(rules_config *c);
 /* The configuration as a file that rules_config_load reads back to the same
  * values (`safeledger rules --defaults`, docs). */
