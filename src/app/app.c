@@ -167,6 +167,20 @@ done:
 	return rc;
 }
 
+/* A database upgraded from a schema without the read model gets it
+ * derived from its ledger once, on the first writable open. */
+static int refresh_projections(app *a, sl_err *err)
+{
+	app_rebuild_stats stats;
+	char *stale = NULL;
+	int rc = 0;
+
+	if (store_meta_get(a->store, "projections_stale", &stale, NULL) == 0 && strcmp(stale, "1") == 0)
+		rc = app_rebuild(a, &stats, err);
+	free(stale);
+	return rc;
+}
+
 int app_open(const app_options *o, app **out, sl_err *err)
 {
 	app *a = xcalloc(1, sizeof(*a));
@@ -182,7 +196,7 @@ int app_open(const app_options *o, app **out, sl_err *err)
 		goto fail;
 	}
 	if ((rc = ledger_open(a->store, STORE_LOG_CASES, &a->ledger, err)) ||
-	    (rc = open_rules(a, o, err)))
+	    (rc = open_rules(a, o, err)) || (!o->readonly && (rc = refresh_projections(a, err))))
 		goto fail;
 	*out = a;
 	return 0;

@@ -117,4 +117,17 @@ int app_child_as_of(app *a, const char *child, const char *as_of, json_t **out, 
 typedef int (*app_json_cb)(void *ctx, json_t *obj, sl_err *err);
 int app_person_events(app *a, const char *person, app_json_cb cb, void *ctx, sl_err *err);
 
+/* --- projections: rebuild and canonical dump (rebuild.c) --- */
+/* Clear every projection and derive it again from the ledger in seq order,
+ * in one transaction (an error rolls back and keeps the old rows). */
+typedef struct app_rebuild_stats {
+	uint64_t events;
+} app_rebuild_stats;
+int app_rebuild(app *a, app_rebuild_stats *stats, sl_err *err);
+/* Rows per projection table, in dump order. */
+int app_projection_counts(app *a, store_count_cb cb, void *ctx, sl_err *err);
+/* Every projection table's rows in a stable order and text format (see
+ * rebuild.c): equal projections give byte-identical dumps. */
+int app_dump_projections(app *a, FILE *out, sl_err *err);
+
 #endif

@@ -63,6 +63,7 @@ int cmd_checkpoint(int argc, char **argv);
 int cmd_prove(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_events(int argc, char **argv);
+int cmd_rebuild(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_tick(int argc, char **argv);
 int cmd_rules(int argc, char **argv);

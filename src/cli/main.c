@@ -35,6 +35,9 @@ const cli_command cli_commands[] = {
 	 "  --size N      tree size to prove against (default: the latest checkpoint's)\n"},
 	{"verify", cmd_verify, "recompute every leaf and root and check every checkpoint", "\n"},
 	{"events", cmd_events, "print a child's events in order, as JSON lines", "--child ID\n"},
+	{"rebuild", cmd_rebuild, "drop the projections and derive them again from the ledger",
+	 "[--dump FILE [--dump-only]]\n  --dump FILE   then write every projection table in a stable text form (- for stdout)\n"
+	 "  --dump-only   only write the dump (read-only; nothing is rebuilt)\n"},
 	{"replay", cmd_replay, "run a history through the rules on a fresh in-memory instance",
 	 "FILE.jsonl|- [--json] [--until DATE]\n"
 	 "  --json        one JSON line per alert: {code,child,raised_on,ref,reason,evidence}\n"

@@ -54,6 +54,46 @@ typedef struct store_backend_ops {
 	                        sl_err *err);
 	int (*amendment_get)(void *impl, uint64_t request_seq, store_amendment_cb cb, void *ctx, sl_err *err);
 	int (*amendments_of)(void *impl, uint64_t target_seq, store_amendment_cb cb, void *ctx, sl_err *err);
+
+	int (*person_register)(void *impl, const store_person *p, sl_err *err);
+	int (*person_update)(void *impl, const store_person *p, sl_err *err);
+	int (*person_amended)(void *impl, const char *id, uint64_t amended_seq, sl_err *err);
+	int (*link_add)(void *impl, const char *a, const char *b, const char *relation, uint64_t seq,
+	                const char *day, sl_err *err);
+	int (*link_end)(void *impl, const char *a, const char *b, const char *relation, uint64_t seq,
+	                const char *day, sl_err *err);
+	int (*episode_start)(void *impl, const store_episode *e, bool unless_open, sl_err *err);
+	int (*episode_end)(void *impl, const char *child, const char *type, uint64_t seq, const char *day,
+	                   const char *patch, unsigned *ended, sl_err *err);
+	int (*episode_open)(void *impl, const char *child, const char *type, uint64_t *start_seq, char **detail,
+	                    sl_err *err);
+	int (*episode_detail)(void *impl, const char *child, const char *type, uint64_t start_seq,
+	                      const char *detail, sl_err *err);
+	int (*cp_category_add)(void *impl, uint64_t plan_seq, uint64_t seq, const char *child, const char *category,
+	                       const char *day, sl_err *err);
+	int (*visit_put)(void *impl, const store_visit *v, sl_err *err);
+	int (*note_put)(void *impl, const store_note *n, sl_err *err);
+	int (*concern_put)(void *impl, const store_concern *c, sl_err *err);
+	int (*concern_resolve)(void *impl, uint64_t concern_seq, const store_closing *c, sl_err *err);
+	int (*injury_put)(void *impl, const store_injury *i, sl_err *err);
+	int (*missing_start)(void *impl, const char *child, uint64_t seq, const char *day, const char *indicators,
+	                     sl_err *err);
+	int (*missing_end)(void *impl, const char *child, uint64_t seq, const char *day, int return_interview,
+	                   sl_err *err);
+	int (*missing_interview)(void *impl, const char *child, uint64_t seq, const char *day, sl_err *err);
+	int (*risk_flag_put)(void *impl, const store_risk_flag *r, sl_err *err);
+	int (*risk_clear)(void *impl, const char *person, const char *agency, const store_closing *c, sl_err *err);
+	int (*allocation_start)(void *impl, const char *child, const char *worker, const char *team, uint64_t seq,
+	                        const char *day, sl_err *err);
+	int (*allocation_end)(void *impl, const char *child, uint64_t seq, const char *day, sl_err *err);
+	int (*escalation_put)(void *impl, const store_escalation *e, sl_err *err);
+	int (*escalation_answer)(void *impl, uint64_t escalation_seq, const store_closing *c, sl_err *err);
+	int (*alert_raise)(void *impl, const store_alert *a, sl_err *err);
+	int (*alert_acknowledge)(void *impl, const char *ref, const store_closing *c, sl_err *err);
+	int (*alert_resolve)(void *impl, const char *ref, const store_closing *c, sl_err *err);
+	int (*alert_seq)(void *impl, const char *ref, uint64_t *seq, sl_err *err);
+	int (*projection_dump)(void *impl, store_row_cb cb, void *ctx, sl_err *err);
+	int (*projection_counts)(void *impl, store_count_cb cb, void *ctx, sl_err *err);
 	int (*projections_clear)(void *impl, sl_err *err);
 } store_backend_ops;
 

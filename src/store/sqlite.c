@@ -18,6 +18,7 @@
 #include "store/backend.h"
 
 #include <sqlite3.h>
+#include <stdarg.h>
 
 /* Migrations: append new ones; never edit one that has shipped. */
 static const char *const migrations[] = {
@@ -52,7 +53,114 @@ static const char *const migrations[] = {
 	"    CHECK (status IN ('pending', 'approved', 'rejected')),"
 	"  decided_seq INTEGER);"
 	"CREATE INDEX amendment_target ON amendment(target_seq, decided_seq);",
+
+	/* 2: the read model of the child's record (store.h, "the read model").
+	 * Days are YYYY-MM-DD text; every row names the seqs that made and
+	 * ended it.  Tables keyed by an event's seq use it as the rowid, so
+	 * rows are appended at the end of their B-tree.  Visits and notes, the
+	 * bulk of any history, hold facts, not their free text (the ledger has
+	 * it, and reads apply amendments to it), and have no index by child:
+	 * event_person already finds a child's events, and a join on seq finds
+	 * their rows.  No CHECK (type IN (...)): SQLite builds a temporary
+	 * B-tree for the list on every insert (6% of an import's instructions
+	 * when episode.type had one); store.h lists the values, and the
+	 * projectors are the only writers. */
+	"ALTER TABLE person ADD COLUMN name TEXT;"
+	"ALTER TABLE person ADD COLUMN born TEXT;"
+	"ALTER TABLE person ADD COLUMN expected TEXT;"
+	"ALTER TABLE person ADD COLUMN gender TEXT;"
+	"ALTER TABLE person ADD COLUMN nhs_number TEXT;"
+	"ALTER TABLE person ADD COLUMN upn TEXT;"
+	"ALTER TABLE person ADD COLUMN updated_seq INTEGER;"
+	"ALTER TABLE person ADD COLUMN amended_seq INTEGER;"
+	"CREATE TABLE link("
+	"  a TEXT NOT NULL, b TEXT NOT NULL, relation TEXT NOT NULL,"
+	"  since_seq INTEGER NOT NULL, since_day TEXT NOT NULL, until_seq INTEGER, until_day TEXT,"
+	"  PRIMARY KEY (a, b, relation, since_seq)) WITHOUT ROWID;"
+	"CREATE INDEX link_b ON link(b, a);"
+	"CREATE TABLE episode("
+	"  child TEXT NOT NULL,"
+	"  type TEXT NOT NULL,"
+	"  start_seq INTEGER NOT NULL, start_day TEXT NOT NULL, end_seq INTEGER, end_day TEXT, detail TEXT,"
+	"  PRIMARY KEY (child, type, start_seq)) WITHOUT ROWID;"
+	"CREATE TABLE cp_category("
+	"  plan_seq INTEGER NOT NULL, seq INTEGER NOT NULL, child TEXT NOT NULL, category TEXT,"
+	"  from_day TEXT NOT NULL, PRIMARY KEY (plan_seq, seq)) WITHOUT ROWID;"
+	"CREATE TABLE visit("
+	"  seq INTEGER PRIMARY KEY, child TEXT NOT NULL, day TEXT NOT NULL, seen INTEGER NOT NULL,"
+	"  seen_alone INTEGER, amended_seq INTEGER);"
+	"CREATE TABLE note("
+	"  seq INTEGER PRIMARY KEY, child TEXT NOT NULL, day TEXT NOT NULL,"
+	"  kind TEXT NOT NULL, amended_seq INTEGER);"
+	"CREATE TABLE concern("
+	"  seq INTEGER PRIMARY KEY, child TEXT NOT NULL, day TEXT NOT NULL, category TEXT NOT NULL,"
+	"  summary TEXT NOT NULL, significant_harm INTEGER NOT NULL, agency TEXT NOT NULL,"
+	"  resolved_seq INTEGER, resolved_day TEXT, resolved_by TEXT, rationale TEXT, amended_seq INTEGER);"
+	"CREATE INDEX concern_child ON concern(child, seq);"
+	"CREATE TABLE injury("
+	"  seq INTEGER PRIMARY KEY, child TEXT NOT NULL, day TEXT NOT NULL, description TEXT NOT NULL,"
+	"  agency TEXT NOT NULL, body_part TEXT, explanation TEXT, amended_seq INTEGER);"
+	"CREATE INDEX injury_child ON injury(child, seq);"
+	"CREATE TABLE missing("
+	"  start_seq INTEGER PRIMARY KEY, child TEXT NOT NULL, start_day TEXT NOT NULL, indicators TEXT,"
+	"  end_seq INTEGER, end_day TEXT, return_interview INTEGER, interview_seq INTEGER, interview_day TEXT);"
+	"CREATE INDEX missing_child ON missing(child, start_seq);"
+	"CREATE TABLE risk_flag("
+	"  seq INTEGER PRIMARY KEY, person TEXT NOT NULL, agency TEXT NOT NULL, day TEXT NOT NULL,"
+	"  summary TEXT NOT NULL, risk_to_children INTEGER NOT NULL,"
+	"  cleared_seq INTEGER, cleared_day TEXT, cleared_by TEXT, rationale TEXT, amended_seq INTEGER);"
+	"CREATE INDEX risk_flag_person ON risk_flag(person, agency);"
+	"CREATE TABLE allocation("
+	"  seq INTEGER PRIMARY KEY, child TEXT NOT NULL, worker TEXT NOT NULL, team TEXT, from_day TEXT NOT NULL,"
+	"  to_seq INTEGER, to_day TEXT);"
+	"CREATE INDEX allocation_child ON allocation(child, to_seq);"
+	"CREATE INDEX allocation_worker ON allocation(worker, to_seq);"
+	"CREATE TABLE escalation("
+	"  seq INTEGER PRIMARY KEY, raised_to TEXT NOT NULL, child TEXT, day TEXT NOT NULL, summary TEXT NOT NULL,"
+	"  answered_seq INTEGER, answered_day TEXT, answered_by TEXT, response TEXT, amended_seq INTEGER);"
+	"CREATE TABLE alert("
+	"  ref TEXT PRIMARY KEY, seq INTEGER NOT NULL UNIQUE, code TEXT NOT NULL, child TEXT,"
+	"  raised_on TEXT NOT NULL, reason TEXT, evidence TEXT,"
+	"  ack_seq INTEGER, ack_day TEXT, ack_by TEXT, ack_note TEXT,"
+	"  resolved_seq INTEGER, resolved_day TEXT, resolved_by TEXT, rationale TEXT) WITHOUT ROWID;"
+	"CREATE INDEX alert_child ON alert(child, raised_on);"
+	/* an older database's events are not in the new tables yet: the app
+	 * rebuilds the projections on its next writable open */
+	"INSERT INTO meta SELECT 'projections_stale', '1' WHERE EXISTS (SELECT 1 FROM ledger);",
 };
+
+/* The projection tables: what store_projection_dump walks (each ordered by
+ * its whole key, so the dump is one text per state), what
+ * store_projection_counts counts, and what store_projections_clear
+ * empties.  A new projection table is a row here. */
+static const struct {
+	const char *name;
+	const char *dump;
+	const char *count;
+} projection_tables[] = {
+	{"event_ref", "SELECT * FROM event_ref ORDER BY ref", "SELECT count(*) FROM event_ref"},
+	{"person", "SELECT * FROM person ORDER BY id", "SELECT count(*) FROM person"},
+	{"event_person", "SELECT * FROM event_person ORDER BY person, seq", "SELECT count(*) FROM event_person"},
+	{"amendment", "SELECT * FROM amendment ORDER BY request_seq", "SELECT count(*) FROM amendment"},
+	{"link", "SELECT * FROM link ORDER BY a, b, relation, since_seq", "SELECT count(*) FROM link"},
+	{"episode", "SELECT * FROM episode ORDER BY child, type, start_seq", "SELECT count(*) FROM episode"},
+	{"cp_category", "SELECT * FROM cp_category ORDER BY plan_seq, seq", "SELECT count(*) FROM cp_category"},
+	{"visit", "SELECT * FROM visit ORDER BY seq", "SELECT count(*) FROM visit"},
+	{"note", "SELECT * FROM note ORDER BY seq", "SELECT count(*) FROM note"},
+	{"concern", "SELECT * FROM concern ORDER BY seq", "SELECT count(*) FROM concern"},
+	{"injury", "SELECT * FROM injury ORDER BY seq", "SELECT count(*) FROM injury"},
+	{"missing", "SELECT * FROM missing ORDER BY start_seq", "SELECT count(*) FROM missing"},
+	{"risk_flag", "SELECT * FROM risk_flag ORDER BY seq", "SELECT count(*) FROM risk_flag"},
+	{"allocation", "SELECT * FROM allocation ORDER BY seq", "SELECT count(*) FROM allocation"},
+	{"escalation", "SELECT * FROM escalation ORDER BY seq", "SELECT count(*) FROM escalation"},
+	{"alert", "SELECT * FROM alert ORDER BY ref", "SELECT count(*) FROM alert"},
+};
+
+static const char projections_clear_sql[] =
+	"DELETE FROM event_ref; DELETE FROM person; DELETE FROM event_person; DELETE FROM amendment;"
+	" DELETE FROM link; DELETE FROM episode; DELETE FROM cp_category; DELETE FROM visit; DELETE FROM note;"
+	" DELETE FROM concern; DELETE FROM injury; DELETE FROM missing; DELETE FROM risk_flag;"
+	" DELETE FROM allocation; DELETE FROM escalation; DELETE FROM alert;";
 
 enum stmt_id {
 	ST_META_GET,
@@ -77,6 +185,36 @@ enum stmt_id {
 	ST_AMENDMENT_DECIDE,
 	ST_AMENDMENT_GET,
 	ST_AMENDMENTS_OF,
+	ST_PERSON_REGISTER,
+	ST_PERSON_UPDATE,
+	ST_PERSON_AMENDED,
+	ST_LINK_LIVE,
+	ST_LINK_ADD,
+	ST_LINK_END,
+	ST_EPISODE_INSERT,
+	ST_EPISODE_HAS_OPEN,
+	ST_EPISODE_END,
+	ST_EPISODE_OPEN,
+	ST_EPISODE_DETAIL,
+	ST_CP_CATEGORY_ADD,
+	ST_VISIT_PUT,
+	ST_NOTE_PUT,
+	ST_CONCERN_PUT,
+	ST_CONCERN_RESOLVE,
+	ST_INJURY_PUT,
+	ST_MISSING_START,
+	ST_MISSING_END,
+	ST_MISSING_INTERVIEW,
+	ST_RISK_FLAG_PUT,
+	ST_RISK_CLEAR,
+	ST_ALLOCATION_END,
+	ST_ALLOCATION_ADD,
+	ST_ESCALATION_PUT,
+	ST_ESCALATION_ANSWER,
+	ST_ALERT_RAISE,
+	ST_ALERT_ACK,
+	ST_ALERT_RESOLVE,
+	ST_ALERT_SEQ,
 	ST_BEGIN,
 	ST_COMMIT,
 	ST_ROLLBACK,
@@ -113,6 +251,77 @@ static const char *const stmt_sql[ST_COUNT] = {
 	                     " FROM amendment WHERE request_seq = ?1",
 	[ST_AMENDMENTS_OF] = "SELECT request_seq, target_seq, decided_seq, requester, status, data"
 	                     " FROM amendment WHERE target_seq = ?1 AND status = 'approved' ORDER BY decided_seq",
+	[ST_PERSON_REGISTER] = "INSERT INTO person(id, role, name, born, expected, gender, nhs_number, upn, registered_seq)"
+	                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+	                       " ON CONFLICT(id) DO UPDATE SET role = excluded.role, name = excluded.name,"
+	                       " born = excluded.born, expected = excluded.expected, gender = excluded.gender,"
+	                       " nhs_number = excluded.nhs_number, upn = excluded.upn,"
+	                       " registered_seq = excluded.registered_seq, updated_seq = NULL, amended_seq = NULL",
+	[ST_PERSON_UPDATE] = "UPDATE person SET role = coalesce(?2, role), name = coalesce(?3, name),"
+	                     " born = coalesce(?4, born), expected = coalesce(?5, expected),"
+	                     " gender = coalesce(?6, gender), nhs_number = coalesce(?7, nhs_number),"
+	                     " upn = coalesce(?8, upn), updated_seq = ?9 WHERE id = ?1",
+	[ST_PERSON_AMENDED] = "UPDATE person SET amended_seq = ?2 WHERE id = ?1",
+	/* "Unless one is live" is a read, then an insert: an INSERT ... SELECT
+	 * reading its own table makes SQLite copy the result to a temporary
+	 * table first, five times the cost of the two statements. */
+	[ST_LINK_LIVE] = "SELECT 1 FROM link WHERE a = ?1 AND b = ?2 AND relation = ?3 AND until_seq IS NULL",
+	[ST_LINK_ADD] = "INSERT INTO link(a, b, relation, since_seq, since_day) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_LINK_END] = "UPDATE link SET until_seq = ?4, until_day = ?5"
+	                " WHERE a = ?1 AND b = ?2 AND relation = ?3 AND until_seq IS NULL",
+	[ST_EPISODE_INSERT] = "INSERT INTO episode(child, type, start_seq, start_day, end_seq, end_day, detail)"
+	                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[ST_EPISODE_HAS_OPEN] = "SELECT 1 FROM episode WHERE child = ?1 AND type = ?2 AND end_seq IS NULL",
+	[ST_EPISODE_END] = "UPDATE episode SET end_seq = ?3, end_day = ?4,"
+	                   " detail = CASE WHEN ?5 IS NULL THEN detail ELSE json_patch(coalesce(detail, '{}'), ?5) END"
+	                   " WHERE child = ?1 AND type = ?2 AND end_seq IS NULL",
+	[ST_EPISODE_OPEN] = "SELECT start_seq, detail FROM episode WHERE child = ?1 AND type = ?2 AND end_seq IS NULL"
+	                    " ORDER BY start_seq DESC LIMIT 1",
+	[ST_EPISODE_DETAIL] = "UPDATE episode SET detail = ?4 WHERE child = ?1 AND type = ?2 AND start_seq = ?3",
+	[ST_CP_CATEGORY_ADD] = "INSERT INTO cp_category(plan_seq, seq, child, category, from_day) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_VISIT_PUT] = "INSERT INTO visit(seq, child, day, seen, seen_alone, amended_seq)"
+	                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(seq) DO UPDATE SET seen = excluded.seen,"
+	                 " seen_alone = excluded.seen_alone, amended_seq = excluded.amended_seq",
+	[ST_NOTE_PUT] = "INSERT INTO note(seq, child, day, kind, amended_seq) VALUES (?1, ?2, ?3, ?4, ?5)"
+	                " ON CONFLICT(seq) DO UPDATE SET amended_seq = excluded.amended_seq",
+	[ST_CONCERN_PUT] = "INSERT INTO concern(seq, child, day, category, summary, significant_harm, agency, amended_seq)"
+	                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(seq) DO UPDATE SET"
+	                   " category = excluded.category, summary = excluded.summary,"
+	                   " significant_harm = excluded.significant_harm, agency = excluded.agency,"
+	                   " amended_seq = excluded.amended_seq",
+	[ST_CONCERN_RESOLVE] = "UPDATE concern SET resolved_seq = ?2, resolved_day = ?3, resolved_by = ?4, rationale = ?5"
+	                       " WHERE seq = ?1 AND resolved_seq IS NULL",
+	[ST_INJURY_PUT] = "INSERT INTO injury(seq, child, day, description, agency, body_part, explanation, amended_seq)"
+	                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(seq) DO UPDATE SET"
+	                  " description = excluded.description, agency = excluded.agency, body_part = excluded.body_part,"
+	                  " explanation = excluded.explanation, amended_seq = excluded.amended_seq",
+	[ST_MISSING_START] = "INSERT INTO missing(start_seq, child, start_day, indicators) VALUES (?1, ?2, ?3, ?4)",
+	[ST_MISSING_END] = "UPDATE missing SET end_seq = ?2, end_day = ?3, return_interview = ?4"
+	                   " WHERE child = ?1 AND end_seq IS NULL",
+	[ST_MISSING_INTERVIEW] = "UPDATE missing SET interview_seq = ?2, interview_day = ?3 WHERE start_seq ="
+	                         " (SELECT max(start_seq) FROM missing WHERE child = ?1 AND end_seq IS NOT NULL"
+	                         " AND interview_seq IS NULL)",
+	[ST_RISK_FLAG_PUT] = "INSERT INTO risk_flag(seq, person, agency, day, summary, risk_to_children, amended_seq)"
+	                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(seq) DO UPDATE SET"
+	                     " agency = excluded.agency, summary = excluded.summary,"
+	                     " risk_to_children = excluded.risk_to_children, amended_seq = excluded.amended_seq",
+	[ST_RISK_CLEAR] = "UPDATE risk_flag SET cleared_seq = ?3, cleared_day = ?4, cleared_by = ?5, rationale = ?6"
+	                  " WHERE person = ?1 AND agency = ?2 AND cleared_seq IS NULL",
+	[ST_ALLOCATION_END] = "UPDATE allocation SET to_seq = ?2, to_day = ?3 WHERE child = ?1 AND to_seq IS NULL",
+	[ST_ALLOCATION_ADD] = "INSERT INTO allocation(seq, child, worker, team, from_day) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_ESCALATION_PUT] = "INSERT INTO escalation(seq, raised_to, child, day, summary, amended_seq)"
+	                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(seq) DO UPDATE SET"
+	                      " raised_to = excluded.raised_to, summary = excluded.summary,"
+	                      " amended_seq = excluded.amended_seq",
+	[ST_ESCALATION_ANSWER] = "UPDATE escalation SET answered_seq = ?2, answered_day = ?3, answered_by = ?4,"
+	                         " response = ?5 WHERE seq = ?1 AND answered_seq IS NULL",
+	[ST_ALERT_RAISE] = "INSERT INTO alert(ref, seq, code, child, raised_on, reason, evidence)"
+	                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[ST_ALERT_ACK] = "UPDATE alert SET ack_seq = ?2, ack_day = ?3, ack_by = ?4, ack_note = ?5"
+	                 " WHERE ref = ?1 AND ack_seq IS NULL",
+	[ST_ALERT_RESOLVE] = "UPDATE alert SET resolved_seq = ?2, resolved_day = ?3, resolved_by = ?4, rationale = ?5"
+	                     " WHERE ref = ?1 AND resolved_seq IS NULL",
+	[ST_ALERT_SEQ] = "SELECT seq FROM alert WHERE ref = ?1",
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
@@ -856,13 +1065,381 @@ static int sqlite_amendments_of(void *impl, uint64_t target_seq, store_amendment
 	return amendment_rows(s, st, cb, ctx, err, false);
 }
 
+/* ---- the read model ------------------------------------------------------
+ *
+ * Every write below is one cached statement, bound through run(): the
+ * `types` string says how each argument binds, so the functions read as
+ * the row they write.  't' text (NULL -> NULL), 's' a seq (0 -> NULL),
+ * 'S' a seq that is always a number, 'b' an int bool (-1 -> NULL).
+ */
+static void bind_arg(sqlite3_stmt *st, int i, char type, va_list *ap)
+{
+	uint64_t u;
+	int b;
+
+	switch (type) {
+	case 't':
+		bind_text(st, i, va_arg(*ap, const char *));
+		break;
+	case 's':
+	case 'S':
+		u = va_arg(*ap, uint64_t);
+		if (type == 's' && u == 0)
+			sqlite3_bind_null(st, i);
+		else
+			sqlite3_bind_int64(st, i, (sqlite3_int64)u);
+		break;
+	case 'b':
+		b = va_arg(*ap, int);
+		if (b < 0)
+			sqlite3_bind_null(st, i);
+		else
+			sqlite3_bind_int(st, i, b != 0);
+		break;
+	default:
+		assert(!"unknown bind type");
+	}
+}
+
+/* Bind, step and reset statement id; *changes (may be NULL) receives the
+ * number of rows it wrote. */
+static int run(sqlite_store *s, enum stmt_id id, int *changes, sl_err *err, const char *what, const char *types, ...)
+{
+	sqlite3_stmt *st = stmt_get(s, id, err);
+	va_list ap;
+	int i, rc;
+
+	if (!st)
+		return SL_EIO;
+	va_start(ap, types);
+	for (i = 0; types[i]; i++)
+		bind_arg(st, i + 1, types[i], &ap);
+	va_end(ap);
+	rc = step_done(s, st, err, what);
+	if (!rc && changes)
+		*changes = sqlite3_changes(s->db);
+	return rc;
+}
+
+static int sqlite_person_register(void *impl, const store_person *p, sl_err *err)
+{
+	return run(impl, ST_PERSON_REGISTER, NULL, err, "recording a person", "ttttttttS", p->id, p->role, p->name,
+	           p->born, p->expected, p->gender, p->nhs_number, p->upn, p->seq);
+}
+
+static int sqlite_person_update(void *impl, const store_person *p, sl_err *err)
+{
+	return run(impl, ST_PERSON_UPDATE, NULL, err, "updating a person", "ttttttttS", p->id, p->role, p->name,
+	           p->born, p->expected, p->gender, p->nhs_number, p->upn, p->seq);
+}
+
+static int sqlite_person_amended(void *impl, const char *id, uint64_t amended_seq, sl_err *err)
+{
+	return run(impl, ST_PERSON_AMENDED, NULL, err, "marking a person amended", "ts", id, amended_seq);
+}
+
+/* Does the query (bound by types and the arguments) return a row? */
+static int exists(sqlite_store *s, enum stmt_id id, bool *found, sl_err *err, const char *types, ...)
+{
+	sqlite3_stmt *st = stmt_get(s, id, err);
+	va_list ap;
+	int i, rc;
+
+	if (!st)
+		return SL_EIO;
+	va_start(ap, types);
+	for (i = 0; types[i]; i++)
+		bind_arg(st, i + 1, types[i], &ap);
+	va_end(ap);
+	rc = sqlite3_step(st);
+	*found = rc == SQLITE_ROW;
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_fail(s, err, "reading a projection");
+	stmt_done(st);
+	return rc;
+}
+
+static int sqlite_link_add(void *impl, const char *a, const char *b, const char *relation, uint64_t seq,
+                           const char *day, sl_err *err)
+{
+	bool live;
+	int rc = exists(impl, ST_LINK_LIVE, &live, err, "ttt", a, b, relation);
+
+	if (rc || live)
+		return rc;
+	return run(impl, ST_LINK_ADD, NULL, err, "recording a link", "tttSt", a, b, relation, seq, day);
+}
+
+static int sqlite_link_end(void *impl, const char *a, const char *b, const char *relation, uint64_t seq,
+                           const char *day, sl_err *err)
+{
+	return run(impl, ST_LINK_END, NULL, err, "ending a link", "tttSt", a, b, relation, seq, day);
+}
+
+static int sqlite_episode_start(void *impl, const store_episode *e, bool unless_open, sl_err *err)
+{
+	bool open = false;
+	int rc = unless_open ? exists(impl, ST_EPISODE_HAS_OPEN, &open, err, "tt", e->child, e->type) : 0;
+
+	if (rc || open)
+		return rc;
+	return run(impl, ST_EPISODE_INSERT, NULL, err, "starting an episode", "ttStstt", e->child, e->type,
+	           e->start_seq, e->start_day, e->end_seq, e->end_seq ? e->end_day : NULL, e->detail);
+}
+
+static int sqlite_episode_end(void *impl, const char *child, const char *type, uint64_t seq, const char *day,
+                              const char *patch, unsigned *ended, sl_err *err)
+{
+	int n = 0;
+	int rc = run(impl, ST_EPISODE_END, &n, err, "ending an episode", "ttStt", child, type, seq, day, patch);
+	if (ended)
+		*ended = rc ? 0 : (unsigned)n;
+	return rc;
+}
+
+static int sqlite_episode_open(void *impl, const char *child, const char *type, uint64_t *start_seq,
+                               char **detail, sl_err *err)
+{
+	sqlite_store *s = impl;
+	sqlite3_stmt *st = stmt_get(s, ST_EPISODE_OPEN, err);
+	const char *d;
+	int rc;
+
+	if (!st)
+		return SL_EIO;
+	bind_text(st, 1, child);
+	bind_text(st, 2, type);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*start_seq = (uint64_t)sqlite3_column_int64(st, 0);
+		d = (const char *)sqlite3_column_text(st, 1);
+		*detail = d ? xstrdup(d) : NULL;
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = sl_fail(err, SL_ENOTFOUND, "%s has no open %s", child, type);
+	} else {
+		rc = db_fail(s, err, "reading an episode");
+	}
+	stmt_done(st);
+	return rc;
+}
+
+static int sqlite_episode_detail(void *impl, const char *child, const char *type, uint64_t start_seq,
+                                 const char *detail, sl_err *err)
+{
+	return run(impl, ST_EPISODE_DETAIL, NULL, err, "updating an episode", "ttSt", child, type, start_seq, detail);
+}
+
+static int sqlite_cp_category_add(void *impl, uint64_t plan_seq, uint64_t seq, const char *child,
+                                  const char *category, const char *day, sl_err *err)
+{
+	return run(impl, ST_CP_CATEGORY_ADD, NULL, err, "recording a plan category", "SSttt", plan_seq, seq, child,
+	           category, day);
+}
+
+static int sqlite_visit_put(void *impl, const store_visit *v, sl_err *err)
+{
+	return run(impl, ST_VISIT_PUT, NULL, err, "recording a visit", "Sttbbs", v->seq, v->child, v->day,
+	           (int)v->seen, v->seen_alone, v->amended_seq);
+}
+
+static int sqlite_note_put(void *impl, const store_note *n, sl_err *err)
+{
+	return run(impl, ST_NOTE_PUT, NULL, err, "recording a note", "Sttts", n->seq, n->child, n->day, n->kind,
+	           n->amended_seq);
+}
+
+static int sqlite_concern_put(void *impl, const store_concern *c, sl_err *err)
+{
+	return run(impl, ST_CONCERN_PUT, NULL, err, "recording a concern", "Sttttbts", c->seq, c->child, c->day,
+	           c->category, c->summary, (int)c->significant_harm, c->agency, c->amended_seq);
+}
+
+static int sqlite_concern_resolve(void *impl, uint64_t concern_seq, const store_closing *c, sl_err *err)
+{
+	return run(impl, ST_CONCERN_RESOLVE, NULL, err, "resolving a concern", "SSttt", concern_seq, c->seq, c->day,
+	           c->by, c->text);
+}
+
+static int sqlite_injury_put(void *impl, const store_injury *i, sl_err *err)
+{
+	return run(impl, ST_INJURY_PUT, NULL, err, "recording an injury", "Stttttts", i->seq, i->child, i->day,
+	           i->description, i->agency, i->body_part, i->explanation, i->amended_seq);
+}
+
+static int sqlite_missing_start(void *impl, const char *child, uint64_t seq, const char *day,
+                                const char *indicators, sl_err *err)
+{
+	return run(impl, ST_MISSING_START, NULL, err, "recording a missing episode", "Sttt", seq, child, day,
+	           indicators);
+}
+
+static int sqlite_missing_end(void *impl, const char *child, uint64_t seq, const char *day, int return_interview,
+                              sl_err *err)
+{
+	return run(impl, ST_MISSING_END, NULL, err, "ending a missing episode", "tStb", child, seq, day,
+	           return_interview);
+}
+
+static int sqlite_missing_interview(void *impl, const char *child, uint64_t seq, const char *day, sl_err *err)
+{
+	return run(impl, ST_MISSING_INTERVIEW, NULL, err, "recording a return interview", "tSt", child, seq, day);
+}
+
+static int sqlite_risk_flag_put(void *impl, const store_risk_flag *r, sl_err *err)
+{
+	return run(impl, ST_RISK_FLAG_PUT, NULL, err, "recording a risk flag", "Sttttbs", r->seq, r->person,
+	           r->agency, r->day, r->summary, (int)r->risk_to_children, r->amended_seq);
+}
+
+static int sqlite_risk_clear(void *impl, const char *person, const char *agency, const store_closing *c,
+                             sl_err *err)
+{
+	return run(impl, ST_RISK_CLEAR, NULL, err, "clearing a risk flag", "ttSttt", person, agency, c->seq, c->day,
+	           c->by, c->text);
+}
+
+static int sqlite_allocation_end(void *impl, const char *child, uint64_t seq, const char *day, sl_err *err)
+{
+	return run(impl, ST_ALLOCATION_END, NULL, err, "ending an allocation", "tSt", child, seq, day);
+}
+
+static int sqlite_allocation_start(void *impl, const char *child, const char *worker, const char *team,
+                                   uint64_t seq, const char *day, sl_err *err)
+{
+	int rc = sqlite_allocation_end(impl, child, seq, day, err);
+	if (rc)
+		return rc;
+	return run(impl, ST_ALLOCATION_ADD, NULL, err, "recording an allocation", "Stttt", seq, child, worker, team,
+	           day);
+}
+
+static int sqlite_escalation_put(void *impl, const store_escalation *e, sl_err *err)
+{
+	return run(impl, ST_ESCALATION_PUT, NULL, err, "recording an escalation", "Stttts",
+	           e->seq, e->to, e->child, e->day, e->summary, e->amended_seq);
+}
+
+static int sqlite_escalation_answer(void *impl, uint64_t escalation_seq, const store_closing *c, sl_err *err)
+{
+	return run(impl, ST_ESCALATION_ANSWER, NULL, err, "answering an escalation", "SSttt", escalation_seq, c->seq,
+	           c->day, c->by, c->text);
+}
+
+static int sqlite_alert_raise(void *impl, const store_alert *a, sl_err *err)
+{
+	int rc = run(impl, ST_ALERT_RAISE, NULL, err, "recording an alert", "tSttttt", a->ref, a->seq, a->code,
+	             a->child, a->raised_on, a->reason, a->evidence);
+	if (rc == SL_ECONFLICT)
+		rc = sl_fail(err, SL_ECONFLICT, "alert `%s` has already been raised", a->ref);
+	return rc;
+}
+
+static int sqlite_alert_acknowledge(void *impl, const char *ref, const store_closing *c, sl_err *err)
+{
+	return run(impl, ST_ALERT_ACK, NULL, err, "acknowledging an alert", "tSttt", ref, c->seq, c->day, c->by,
+	           c->text);
+}
+
+static int sqlite_alert_resolve(void *impl, const char *ref, const store_closing *c, sl_err *err)
+{
+	return run(impl, ST_ALERT_RESOLVE, NULL, err, "resolving an alert", "tSttt", ref, c->seq, c->day, c->by,
+	           c->text);
+}
+
+static int sqlite_alert_seq(void *impl, const char *ref, uint64_t *seq, sl_err *err)
+{
+	sqlite_store *s = impl;
+	sqlite3_stmt *st = stmt_get(s, ST_ALERT_SEQ, err);
+	int rc;
+
+	if (!st)
+		return SL_EIO;
+	bind_text(st, 1, ref);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*seq = (uint64_t)sqlite3_column_int64(st, 0);
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = sl_fail(err, SL_ENOTFOUND, "unknown alert `%s`", ref);
+	} else {
+		rc = db_fail(s, err, "looking up an alert");
+	}
+	stmt_done(st);
+	return rc;
+}
+
+/* One table of the dump.  Rare (a rebuild check, a test), so the statement
+ * is prepared here rather than cached. */
+static int dump_table(sqlite_store *s, size_t t, store_row_cb cb, void *ctx, sl_err *err)
+{
+	const char **names = NULL, **values = NULL;
+	sqlite3_stmt *st;
+	size_t i, n;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, projection_tables[t].dump, -1, &st, NULL) != SQLITE_OK)
+		return db_fail(s, err, "preparing a projection dump");
+	n = (size_t)sqlite3_column_count(st);
+	names = xcalloc(n + 1, sizeof(*names));
+	values = xcalloc(n + 1, sizeof(*values));
+	for (i = 0; i < n; i++)
+		names[i] = sqlite3_column_name(st, (int)i);
+	if ((rc = cb(ctx, projection_tables[t].name, n, names, NULL, err)))
+		goto done;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (i = 0; i < n; i++)
+			values[i] = (const char *)sqlite3_column_text(st, (int)i);
+		if ((rc = cb(ctx, projection_tables[t].name, n, names, values, err)))
+			goto done;
+	}
+	rc = rc == SQLITE_DONE ? 0 : db_fail(s, err, "dumping a projection");
+done:
+	free(names);
+	free(values);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int sqlite_projection_dump(void *impl, store_row_cb cb, void *ctx, sl_err *err)
+{
+	sqlite_store *s = impl;
+	size_t t;
+	int rc;
+
+	if ((rc = flush_person_index(s, err)))
+		return rc;
+	for (t = 0; t < SL_ARRAY_LEN(projection_tables); t++)
+		if ((rc = dump_table(s, t, cb, ctx, err)))
+			return rc;
+	return 0;
+}
+
+static int sqlite_projection_counts(void *impl, store_count_cb cb, void *ctx, sl_err *err)
+{
+	sqlite_store *s = impl;
+	sqlite3_stmt *st;
+	size_t t;
+	int rc;
+
+	if ((rc = flush_person_index(s, err)))
+		return rc;
+	for (t = 0; t < SL_ARRAY_LEN(projection_tables); t++) {
+		if (sqlite3_prepare_v2(s->db, projection_tables[t].count, -1, &st, NULL) != SQLITE_OK)
+			return db_fail(s, err, "preparing a projection count");
+		rc = sqlite3_step(st) == SQLITE_ROW ? 0 : db_fail(s, err, "counting a projection");
+		if (!rc)
+			rc = cb(ctx, projection_tables[t].name, (uint64_t)sqlite3_column_int64(st, 0), err);
+		sqlite3_finalize(st);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 static int sqlite_projections_clear(void *impl, sl_err *err)
 {
 	drop_pending(impl);
-	return exec_sql(impl,
-	                "DELETE FROM event_ref; DELETE FROM person; DELETE FROM event_person;"
-	                " DELETE FROM amendment;",
-	                err, "clearing projections");
+	return exec_sql(impl, projections_clear_sql, err, "clearing projections");
 }
 
 const store_backend_ops store_sqlite_ops = {
@@ -896,5 +1473,35 @@ const store_backend_ops store_sqlite_ops = {
 	.amendment_decide = sqlite_amendment_decide,
 	.amendment_get = sqlite_amendment_get,
 	.amendments_of = sqlite_amendments_of,
+	.person_register = sqlite_person_register,
+	.person_update = sqlite_person_update,
+	.person_amended = sqlite_person_amended,
+	.link_add = sqlite_link_add,
+	.link_end = sqlite_link_end,
+	.episode_start = sqlite_episode_start,
+	.episode_end = sqlite_episode_end,
+	.episode_open = sqlite_episode_open,
+	.episode_detail = sqlite_episode_detail,
+	.cp_category_add = sqlite_cp_category_add,
+	.visit_put = sqlite_visit_put,
+	.note_put = sqlite_note_put,
+	.concern_put = sqlite_concern_put,
+	.concern_resolve = sqlite_concern_resolve,
+	.injury_put = sqlite_injury_put,
+	.missing_start = sqlite_missing_start,
+	.missing_end = sqlite_missing_end,
+	.missing_interview = sqlite_missing_interview,
+	.risk_flag_put = sqlite_risk_flag_put,
+	.risk_clear = sqlite_risk_clear,
+	.allocation_start = sqlite_allocation_start,
+	.allocation_end = sqlite_allocation_end,
+	.escalation_put = sqlite_escalation_put,
+	.escalation_answer = sqlite_escalation_answer,
+	.alert_raise = sqlite_alert_raise,
+	.alert_acknowledge = sqlite_alert_acknowledge,
+	.alert_resolve = sqlite_alert_resolve,
+	.alert_seq = sqlite_alert_seq,
+	.projection_dump = sqlite_projection_dump,
+	.projection_counts = sqlite_projection_counts,
 	.projections_clear = sqlite_projections_clear,
 };

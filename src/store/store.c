@@ -184,6 +184,167 @@ int store_amendments_of(store *s, uint64_t target_seq, store_amendment_cb cb, vo
 	return s->ops->amendments_of(s->impl, target_seq, cb, ctx, err);
 }
 
+/* --- the read model --- */
+
+int store_person_register(store *s, const store_person *p, sl_err *err)
+{
+	return s->ops->person_register(s->impl, p, err);
+}
+
+int store_person_update(store *s, const store_person *p, sl_err *err)
+{
+	return s->ops->person_update(s->impl, p, err);
+}
+
+int store_person_amended(store *s, const char *id, uint64_t amended_seq, sl_err *err)
+{
+	return s->ops->person_amended(s->impl, id, amended_seq, err);
+}
+
+int store_link_add(store *s, const char *a, const char *b, const char *relation, uint64_t seq,
+                   const char *day, sl_err *err)
+{
+	return s->ops->link_add(s->impl, a, b, relation, seq, day, err);
+}
+
+int store_link_end(store *s, const char *a, const char *b, const char *relation, uint64_t seq,
+                   const char *day, sl_err *err)
+{
+	return s->ops->link_end(s->impl, a, b, relation, seq, day, err);
+}
+
+int store_episode_start(store *s, const store_episode *e, bool unless_open, sl_err *err)
+{
+	return s->ops->episode_start(s->impl, e, unless_open, err);
+}
+
+int store_episode_end(store *s, const char *child, const char *type, uint64_t seq, const char *day,
+                      const char *patch, unsigned *ended, sl_err *err)
+{
+	return s->ops->episode_end(s->impl, child, type, seq, day, patch, ended, err);
+}
+
+int store_episode_open(store *s, const char *child, const char *type, uint64_t *start_seq, char **detail,
+                       sl_err *err)
+{
+	return s->ops->episode_open(s->impl, child, type, start_seq, detail, err);
+}
+
+int store_episode_detail(store *s, const char *child, const char *type, uint64_t start_seq, const char *detail,
+                         sl_err *err)
+{
+	return s->ops->episode_detail(s->impl, child, type, start_seq, detail, err);
+}
+
+int store_cp_category_add(store *s, uint64_t plan_seq, uint64_t seq, const char *child, const char *category,
+                          const char *day, sl_err *err)
+{
+	return s->ops->cp_category_add(s->impl, plan_seq, seq, child, category, day, err);
+}
+
+int store_visit_put(store *s, const store_visit *v, sl_err *err)
+{
+	return s->ops->visit_put(s->impl, v, err);
+}
+
+int store_note_put(store *s, const store_note *n, sl_err *err)
+{
+	return s->ops->note_put(s->impl, n, err);
+}
+
+int store_concern_put(store *s, const store_concern *c, sl_err *err)
+{
+	return s->ops->concern_put(s->impl, c, err);
+}
+
+int store_concern_resolve(store *s, uint64_t concern_seq, const store_closing *c, sl_err *err)
+{
+	return s->ops->concern_resolve(s->impl, concern_seq, c, err);
+}
+
+int store_injury_put(store *s, const store_injury *i, sl_err *err)
+{
+	return s->ops->injury_put(s->impl, i, err);
+}
+
+int store_missing_start(store *s, const char *child, uint64_t seq, const char *day, const char *indicators,
+                        sl_err *err)
+{
+	return s->ops->missing_start(s->impl, child, seq, day, indicators, err);
+}
+
+int store_missing_end(store *s, const char *child, uint64_t seq, const char *day, int return_interview,
+                      sl_err *err)
+{
+	return s->ops->missing_end(s->impl, child, seq, day, return_interview, err);
+}
+
+int store_missing_interview(store *s, const char *child, uint64_t seq, const char *day, sl_err *err)
+{
+	return s->ops->missing_interview(s->impl, child, seq, day, err);
+}
+
+int store_risk_flag_put(store *s, const store_risk_flag *r, sl_err *err)
+{
+	return s->ops->risk_flag_put(s->impl, r, err);
+}
+
+int store_risk_clear(store *s, const char *person, const char *agency, const store_closing *c, sl_err *err)
+{
+	return s->ops->risk_clear(s->impl, person, agency, c, err);
+}
+
+int store_allocation_start(store *s, const char *child, const char *worker, const char *team, uint64_t seq,
+                           const char *day, sl_err *err)
+{
+	return s->ops->allocation_start(s->impl, child, worker, team, seq, day, err);
+}
+
+int store_allocation_end(store *s, const char *child, uint64_t seq, const char *day, sl_err *err)
+{
+	return s->ops->allocation_end(s->impl, child, seq, day, err);
+}
+
+int store_escalation_put(store *s, const store_escalation *e, sl_err *err)
+{
+	return s->ops->escalation_put(s->impl, e, err);
+}
+
+int store_escalation_answer(store *s, uint64_t escalation_seq, const store_closing *c, sl_err *err)
+{
+	return s->ops->escalation_answer(s->impl, escalation_seq, c, err);
+}
+
+int store_alert_raise(store *s, const store_alert *a, sl_err *err)
+{
+	return s->ops->alert_raise(s->impl, a, err);
+}
+
+int store_alert_acknowledge(store *s, const char *ref, const store_closing *c, sl_err *err)
+{
+	return s->ops->alert_acknowledge(s->impl, ref, c, err);
+}
+
+int store_alert_resolve(store *s, const char *ref, const store_closing *c, sl_err *err)
+{
+	return s->ops->alert_resolve(s->impl, ref, c, err);
+}
+
+int store_alert_seq(store *s, const char *ref, uint64_t *seq, sl_err *err)
+{
+	return s->ops->alert_seq(s->impl, ref, seq, err);
+}
+
+int store_projection_dump(store *s, store_row_cb cb, void *ctx, sl_err *err)
+{
+	return s->ops->projection_dump(s->impl, cb, ctx, err);
+}
+
+int store_projection_counts(store *s, store_count_cb cb, void *ctx, sl_err *err)
+{
+	return s->ops->projection_counts(s->impl, cb, ctx, err);
+}
+
 int store_projections_clear(store *s, sl_err *err)
 {
 	return s->ops->projections_clear(s->impl, err);
