@@ -68,5 +68,6 @@ int cmd_replay(int argc, char **argv);
 int cmd_tick(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_child(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
 
 #endif

@@ -48,6 +48,13 @@ const cli_command cli_commands[] = {
 	{"child", cmd_child, "a child's state as recorded on a date: case, plan, concerns, what was due, alerts",
 	 "ID [--as-of DATE] [--json]\n  --as-of DATE  the record as it stood at the end of DATE (default today)\n"},
 	{"rules", cmd_rules, "check a rules configuration and print it in full", "\n"},
+	{"demo", cmd_demo, "generate a synthetic local authority's casework (into --db, or --jsonl to stdout)",
+	 "--children N [--seed S] [--from DATE --to DATE] [--drift PCT] [--jsonl]\n"
+	 "  --children N  children over the period (about 200 events each)\n"
+	 "  --seed S      same seed, same events (default 1)\n"
+	 "  --from DATE   first day (default 2021-04-01); --to DATE last day (default 2026-03-31)\n"
+	 "  --drift PCT   share of families whose cases drift (default 12)\n"
+	 "  --jsonl       print the events as JSONL instead of writing them into a new --db\n"},
 };
 const size_t cli_command_count = SL_ARRAY_LEN(cli_commands);
 
