@@ -142,7 +142,10 @@ int app_open_memory(const app_options *o, app **out, sl_err *err)
 
 	*out = NULL;
 	a->key_path = xstrdup("(memory)");
-	if ((rc = store_open(":memory:", STORE_CREATE, &a->store, err)) ||
+	/* SQLite's private temporary database (""): in memory while it fits
+	 * the page cache, spilled to a deleted file beyond that, so a replay
+	 * of millions of events does not need gigabytes of RAM. */
+	if ((rc = store_open("", STORE_CREATE | STORE_SCRATCH, &a->store, err)) ||
 	    (rc = note_generate_key("replay/safeledger", &skey, &a->vkey, err)) ||
 	    (rc = note_signer_parse(skey, &a->signer, err)))
 		goto fail;

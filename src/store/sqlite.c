@@ -548,9 +548,15 @@ static int sqlite_open(const char *location, int flags, void **impl, sl_err *err
 	                   "PRAGMA temp_store = MEMORY;",
 	                   err, "setting pragmas")))
 		goto fail;
-	if (!(flags & STORE_READONLY) &&
-	    (rc = exec_sql(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", err, "enabling WAL")))
+	if (flags & STORE_SCRATCH) {
+		/* nothing to keep: durability would only cost time */
+		if ((rc = exec_sql(s, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;", err,
+		                   "configuring a scratch database")))
+			goto fail;
+	} else if (!(flags & STORE_READONLY) &&
+	           (rc = exec_sql(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", err, "enabling WAL"))) {
 		goto fail;
+	}
 	if ((rc = migrate(s, !(flags & STORE_READONLY), err)))
 		goto fail;
 	*impl = s;

@@ -25,7 +25,8 @@ int store_open(const char *location, int flags, store **out, sl_err *err)
 	int rc;
 
 	*out = NULL;
-	if (!location || !*location)
+	/* A scratch store may be "": SQLite's private temporary database. */
+	if (!location || (!*location && !(flags & STORE_SCRATCH)))
 		return sl_fail(err, SL_EINVAL, "no database given (use --db FILE or SAFELEDGER_DB)");
 	for (i = 0; i < SL_ARRAY_LEN(backends) && !ops; i++)
 		if (backends[i]->accepts(location))

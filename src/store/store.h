@@ -29,6 +29,8 @@ enum { STORE_LOG_CASES = 0, STORE_LOG_ACCESS = 1 };
 enum {
 	STORE_CREATE = 1,   /* create the database if it does not exist */
 	STORE_READONLY = 2, /* open for reading only */
+	STORE_SCRATCH = 4,  /* a throwaway database (replay): no journal, no fsync;
+	                     * a failed transaction leaves it unusable */
 };
 
 /* One ledger row as stored.  For rows handed out by the store the pointers
