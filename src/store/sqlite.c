@@ -895,26 +895,33 @@ static int sqlite_ref_put(void *impl, const char *ref, uint64_t seq, sl_err *err
 	return rc;
 }
 
-static int sqlite_ref_get(void *impl, const char *ref, uint64_t *seq, sl_err *err)
+/* One seq looked up by a text key (a ref, an alert's ref); `what` names
+ * the key in messages ("no event has ref `r1`"). */
+static int seq_by_key(sqlite_store *s, int stmt, const char *key, uint64_t *seq, sl_err *err,
+                      const char *what, const char *doing)
 {
-	sqlite_store *s = impl;
-	sqlite3_stmt *st = stmt_get(s, ST_REF_GET, err);
+	sqlite3_stmt *st = stmt_get(s, stmt, err);
 	int rc;
 
 	if (!st)
 		return SL_EIO;
-	bind_text(st, 1, ref);
+	bind_text(st, 1, key);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*seq = (uint64_t)sqlite3_column_int64(st, 0);
 		rc = 0;
 	} else if (rc == SQLITE_DONE) {
-		rc = sl_fail(err, SL_ENOTFOUND, "no event has ref `%s`", ref);
+		rc = sl_fail(err, SL_ENOTFOUND, "%s `%s`", what, key);
 	} else {
-		rc = db_fail(s, err, "looking up a ref");
+		rc = db_fail(s, err, doing);
 	}
 	stmt_done(st);
 	return rc;
+}
+
+static int sqlite_ref_get(void *impl, const char *ref, uint64_t *seq, sl_err *err)
+{
+	return seq_by_key(impl, ST_REF_GET, ref, seq, err, "no event has ref", "looking up a ref");
 }
 
 static int sqlite_person_put(void *impl, const char *id, const char *role, uint64_t seq, sl_err *err)
@@ -1354,24 +1361,7 @@ static int sqlite_alert_resolve(void *impl, const char *ref, const store_closing
 
 static int sqlite_alert_seq(void *impl, const char *ref, uint64_t *seq, sl_err *err)
 {
-	sqlite_store *s = impl;
-	sqlite3_stmt *st = stmt_get(s, ST_ALERT_SEQ, err);
-	int rc;
-
-	if (!st)
-		return SL_EIO;
-	bind_text(st, 1, ref);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*seq = (uint64_t)sqlite3_column_int64(st, 0);
-		rc = 0;
-	} else if (rc == SQLITE_DONE) {
-		rc = sl_fail(err, SL_ENOTFOUND, "unknown alert `%s`", ref);
-	} else {
-		rc = db_fail(s, err, "looking up an alert");
-	}
-	stmt_done(st);
-	return rc;
+	return seq_by_key(impl, ST_ALERT_SEQ, ref, seq, err, "unknown alert", "looking up an alert");
 }
 
 /* One table of the dump.  Rare (a rebuild check, a test), so the statement
