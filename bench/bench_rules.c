@@ -205,7 +205,7 @@ int main(int argc, char **argv)
 		app_options ao = {0};
 		app_replay_stats rs;
 		FILE *in = fmemopen(lines.data, lines.len, "r");
-		app *a;
+		app *a = NULL;
 		if (!in || app_open_memory(&ao, &a, &err))
 			die("replay instance", &err);
 		app_set_alert_observer(a, replay_count, &replay_alerts);
@@ -227,7 +227,7 @@ int main(int argc, char **argv)
 		app_import_stats is;
 		app_rebuild_stats rbs;
 		FILE *in = fmemopen(lines.data, lines.len, "r");
-		app *a;
+		app *a = NULL;
 		double ti;
 
 		buf_printf(&db, "%s/bench-rebuild.db", dir);
