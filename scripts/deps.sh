@@ -4,8 +4,8 @@
 set -euo pipefail
 PKGS=(
 	gcc libc6-dev pkg-config meson ninja-build     # build
-	libsqlite3-dev libssl-dev libsodium-dev libjansson-dev   # libraries
-	libcmocka-dev sqlite3 python3 python3-nacl     # tests: unit, tamper, independent verifier
+	libsqlite3-dev libssl-dev libsodium-dev libjansson-dev libmicrohttpd-dev   # libraries
+	libcmocka-dev sqlite3 python3 python3-nacl curl     # tests: unit, tamper, independent verifiers, HTTP client
 	clang libclang-rt-14-dev valgrind              # fuzzing (libFuzzer), memcheck of the release build
 )
 missing=()

@@ -95,6 +95,10 @@ typedef struct store_backend_ops {
 	int (*projection_dump)(void *impl, store_row_cb cb, void *ctx, sl_err *err);
 	int (*projection_counts)(void *impl, store_count_cb cb, void *ctx, sl_err *err);
 	int (*projections_clear)(void *impl, sl_err *err);
+
+	/* --- users, sessions, partner tokens, access grants (sqlite_auth.c) --- */
+
+	/* --- reads for the API and pages (sqlite_read.c) --- */
 } store_backend_ops;
 
 extern const store_backend_ops store_sqlite_ops;

@@ -15,9 +15,8 @@
  * catches anyone who drops the triggers first.
  */
 #include "util/common.h"
-#include "store/backend.h"
+#include "store/sqlite_internal.h"
 
-#include <sqlite3.h>
 #include <stdarg.h>
 
 /* Migrations: append new ones; never edit one that has shipped. */
@@ -327,24 +326,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_ROLLBACK] = "ROLLBACK",
 };
 
-/* An (person, seq) pair of the by-person index waiting to be written. */
-#define PENDING_MAX 65536
-typedef struct pending_person {
-	char *person;
-	uint64_t seq;
-} pending_person;
-
-typedef struct sqlite_store {
-	sqlite3 *db;
-	sqlite3_stmt *stmt[ST_COUNT];
-	char *path;
-	/* The by-person index is written sorted at commit (see
-	 * flush_person_index); until then its rows wait here. */
-	pending_person *pending;
-	size_t n_pending, cap_pending;
-} sqlite_store;
-
-static int db_fail(sqlite_store *s, sl_err *err, const char *what)
+int sq_fail(sqlite_store *s, sl_err *err, const char *what)
 {
 	int code = sqlite3_extended_errcode(s->db);
 	int rc = (code & 0xff) == SQLITE_CONSTRAINT ? SL_ECONFLICT : SL_EIO;
@@ -358,7 +340,7 @@ static sqlite3_stmt *stmt_get(sqlite_store *s, enum stmt_id id, sl_err *err)
 
 	if (!st) {
 		if (sqlite3_prepare_v3(s->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
-			db_fail(s, err, "preparing a statement");
+			sq_fail(s, err, "preparing a statement");
 			return NULL;
 		}
 		s->stmt[id] = st;
@@ -366,7 +348,30 @@ static sqlite3_stmt *stmt_get(sqlite_store *s, enum stmt_id id, sl_err *err)
 	return st;
 }
 
-static void stmt_done(sqlite3_stmt *st)
+/* The cached statement for a static SQL string of another sqlite_*.c file,
+ * keyed by the string's address (a handful per file, so a linear search). */
+sqlite3_stmt *sq_stmt(sqlite_store *s, const char *sql, sl_err *err)
+{
+	sqlite3_stmt *st;
+	size_t i;
+
+	for (i = 0; i < s->n_cache; i++)
+		if (s->cache[i].sql == sql)
+			return s->cache[i].st;
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		sq_fail(s, err, "preparing a statement");
+		return NULL;
+	}
+	if (s->n_cache == s->cap_cache) {
+		s->cap_cache = s->cap_cache ? 2 * s->cap_cache : 32;
+		s->cache = xrealloc(s->cache, s->cap_cache * sizeof(*s->cache));
+	}
+	s->cache[s->n_cache].sql = sql;
+	s->cache[s->n_cache++].st = st;
+	return st;
+}
+
+void sq_reset(sqlite3_stmt *st)
 {
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
@@ -374,7 +379,7 @@ static void stmt_done(sqlite3_stmt *st)
 
 /* Bind helpers: SQLITE_STATIC is safe because every statement is stepped
  * and reset before the caller's strings go away. */
-static void bind_text(sqlite3_stmt *st, int i, const char *v)
+void sq_bind_text(sqlite3_stmt *st, int i, const char *v)
 {
 	if (v)
 		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
@@ -383,15 +388,15 @@ static void bind_text(sqlite3_stmt *st, int i, const char *v)
 }
 
 /* Run a statement that returns no rows. */
-static int step_done(sqlite_store *s, sqlite3_stmt *st, sl_err *err, const char *what)
+int sq_step_done(sqlite_store *s, sqlite3_stmt *st, sl_err *err, const char *what)
 {
 	int rc = sqlite3_step(st);
-	int ret = rc == SQLITE_DONE ? 0 : db_fail(s, err, what);
-	stmt_done(st);
+	int ret = rc == SQLITE_DONE ? 0 : sq_fail(s, err, what);
+	sq_reset(st);
 	return ret;
 }
 
-static int exec_sql(sqlite_store *s, const char *sql, sl_err *err, const char *what)
+int sq_exec(sqlite_store *s, const char *sql, sl_err *err, const char *what)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
@@ -421,7 +426,7 @@ static int sqlite_schema_version(void *impl, int *version, sl_err *err)
 	if (sqlite3_step(st) == SQLITE_ROW)
 		*version = sqlite3_column_int(st, 0);
 	else
-		rc = db_fail(s, err, "reading the schema version");
+		rc = sq_fail(s, err, "reading the schema version");
 	sqlite3_finalize(st);
 	return rc == SQLITE_OK ? 0 : rc;
 }
@@ -441,26 +446,26 @@ static int migrate(sqlite_store *s, bool may_write, sl_err *err)
 	if (!may_write)
 		return sl_fail(err, SL_EIO, "%s: schema version %d needs upgrading; open it read-write first",
 		               s->path, version);
-	if ((rc = exec_sql(s, "BEGIN IMMEDIATE", err, "starting a migration")))
+	if ((rc = sq_exec(s, "BEGIN IMMEDIATE", err, "starting a migration")))
 		return rc;
-	rc = exec_sql(s,
+	rc = sq_exec(s,
 	              "CREATE TABLE IF NOT EXISTS schema_migrations("
 	              " version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
 	              err, "creating schema_migrations");
 	for (v = (size_t)version; !rc && v < SL_ARRAY_LEN(migrations); v++) {
 		char record[128];
-		rc = exec_sql(s, migrations[v], err, "applying a migration");
+		rc = sq_exec(s, migrations[v], err, "applying a migration");
 		snprintf(record, sizeof(record),
 		         "INSERT INTO schema_migrations VALUES (%zu, strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', 'now'))",
 		         v + 1);
 		if (!rc)
-			rc = exec_sql(s, record, err, "recording a migration");
+			rc = sq_exec(s, record, err, "recording a migration");
 	}
 	if (rc) {
-		exec_sql(s, "ROLLBACK", NULL, "rolling back");
+		sq_exec(s, "ROLLBACK", NULL, "rolling back");
 		return rc;
 	}
-	return exec_sql(s, "COMMIT", err, "committing a migration");
+	return sq_exec(s, "COMMIT", err, "committing a migration");
 }
 
 static void drop_pending(sqlite_store *s)
@@ -497,9 +502,9 @@ static int flush_person_index(sqlite_store *s, sl_err *err)
 		return SL_EIO;
 	qsort(s->pending, s->n_pending, sizeof(*s->pending), compare_pending);
 	for (i = 0; i < s->n_pending && !rc; i++) {
-		bind_text(st, 1, s->pending[i].person);
+		sq_bind_text(st, 1, s->pending[i].person);
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)s->pending[i].seq);
-		rc = step_done(s, st, err, "indexing an event");
+		rc = sq_step_done(s, st, err, "indexing an event");
 	}
 	drop_pending(s);
 	return rc;
@@ -516,6 +521,10 @@ static void sqlite_close(void *impl)
 	free(s->pending);
 	for (i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(s->stmt[i]);
+	free(s->stmt);
+	for (i = 0; i < s->n_cache; i++)
+		sqlite3_finalize(s->cache[i].st);
+	free(s->cache);
 	sqlite3_close(s->db);
 	free(s->path);
 	free(s);
@@ -528,6 +537,7 @@ static int sqlite_open(const char *location, int flags, void **impl, sl_err *err
 	int rc;
 
 	s->path = xstrdup(location);
+	s->stmt = xcalloc(ST_COUNT, sizeof(*s->stmt));
 	if (flags & STORE_READONLY)
 		oflags |= SQLITE_OPEN_READONLY;
 	else
@@ -542,7 +552,7 @@ static int sqlite_open(const char *location, int flags, void **impl, sl_err *err
 	sqlite3_busy_timeout(s->db, 10000);
 	/* WAL + FULL: an acknowledged commit survives power loss.  The
 	 * checkpoint interval and cache are sized for bulk imports. */
-	if ((rc = exec_sql(s,
+	if ((rc = sq_exec(s,
 	                   "PRAGMA foreign_keys = ON;"
 	                   "PRAGMA cache_size = -65536;"
 	                   "PRAGMA temp_store = MEMORY;",
@@ -550,11 +560,11 @@ static int sqlite_open(const char *location, int flags, void **impl, sl_err *err
 		goto fail;
 	if (flags & STORE_SCRATCH) {
 		/* nothing to keep: durability would only cost time */
-		if ((rc = exec_sql(s, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;", err,
+		if ((rc = sq_exec(s, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;", err,
 		                   "configuring a scratch database")))
 			goto fail;
 	} else if (!(flags & STORE_READONLY) &&
-	           (rc = exec_sql(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", err, "enabling WAL"))) {
+	           (rc = sq_exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", err, "enabling WAL"))) {
 		goto fail;
 	}
 	if ((rc = migrate(s, !(flags & STORE_READONLY), err)))
@@ -570,7 +580,7 @@ static int sqlite_begin(void *impl, sl_err *err)
 {
 	sqlite_store *s = impl;
 	sqlite3_stmt *st = stmt_get(s, ST_BEGIN, err);
-	return st ? step_done(s, st, err, "beginning a transaction") : SL_EIO;
+	return st ? sq_step_done(s, st, err, "beginning a transaction") : SL_EIO;
 }
 
 static int sqlite_commit(void *impl, sl_err *err)
@@ -582,7 +592,7 @@ static int sqlite_commit(void *impl, sl_err *err)
 	if ((rc = flush_person_index(s, err)))
 		return rc;
 	st = stmt_get(s, ST_COMMIT, err);
-	return st ? step_done(s, st, err, "committing") : SL_EIO;
+	return st ? sq_step_done(s, st, err, "committing") : SL_EIO;
 }
 
 static void sqlite_rollback(void *impl)
@@ -595,7 +605,7 @@ static void sqlite_rollback(void *impl)
 		return; /* nothing open (SQLite may already have rolled back) */
 	st = stmt_get(s, ST_ROLLBACK, NULL);
 	if (st)
-		step_done(s, st, NULL, "rolling back");
+		sq_step_done(s, st, NULL, "rolling back");
 }
 
 static int sqlite_meta_get(void *impl, const char *key, char **value, sl_err *err)
@@ -606,7 +616,7 @@ static int sqlite_meta_get(void *impl, const char *key, char **value, sl_err *er
 
 	if (!st)
 		return SL_EIO;
-	bind_text(st, 1, key);
+	sq_bind_text(st, 1, key);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*value = xstrdup((const char *)sqlite3_column_text(st, 0));
@@ -614,9 +624,9 @@ static int sqlite_meta_get(void *impl, const char *key, char **value, sl_err *er
 	} else if (rc == SQLITE_DONE) {
 		rc = sl_fail(err, SL_ENOTFOUND, "no setting `%s`", key);
 	} else {
-		rc = db_fail(s, err, "reading a setting");
+		rc = sq_fail(s, err, "reading a setting");
 	}
-	stmt_done(st);
+	sq_reset(st);
 	return rc;
 }
 
@@ -626,9 +636,9 @@ static int sqlite_meta_put(void *impl, const char *key, const char *value, sl_er
 	sqlite3_stmt *st = stmt_get(s, ST_META_PUT, err);
 	if (!st)
 		return SL_EIO;
-	bind_text(st, 1, key);
-	bind_text(st, 2, value);
-	return step_done(s, st, err, "writing a setting");
+	sq_bind_text(st, 1, key);
+	sq_bind_text(st, 2, value);
+	return sq_step_done(s, st, err, "writing a setting");
 }
 
 static int sqlite_event_append(void *impl, const store_event *ev, sl_err *err)
@@ -638,11 +648,11 @@ static int sqlite_event_append(void *impl, const store_event *ev, sl_err *err)
 	if (!st)
 		return SL_EIO;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)ev->seq);
-	bind_text(st, 2, ev->recorded_at);
-	bind_text(st, 3, ev->kind);
+	sq_bind_text(st, 2, ev->recorded_at);
+	sq_bind_text(st, 3, ev->kind);
 	sqlite3_bind_blob(st, 4, ev->salt, 32, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, ev->event, (int)ev->event_len, SQLITE_STATIC);
-	return step_done(s, st, err, "appending to the ledger");
+	return sq_step_done(s, st, err, "appending to the ledger");
 }
 
 /* Fill ev from the current row of a (seq, recorded_at, kind, salt, event)
@@ -682,7 +692,7 @@ static int sqlite_event_get(void *impl, uint64_t seq, store_event_copy *out, sl_
 		goto done;
 	}
 	if (rc != SQLITE_ROW) {
-		rc = db_fail(s, err, "reading an event");
+		rc = sq_fail(s, err, "reading an event");
 		goto done;
 	}
 	row_event(st, &ev);
@@ -705,7 +715,7 @@ static int sqlite_event_get(void *impl, uint64_t seq, store_event_copy *out, sl_
 	out->ev.event_len = ev.event_len;
 	rc = 0;
 done:
-	stmt_done(st);
+	sq_reset(st);
 	return rc;
 }
 
@@ -723,9 +733,9 @@ static int sqlite_event_last_seq(void *impl, uint64_t *seq, sl_err *err)
 		*seq = (uint64_t)sqlite3_column_int64(st, 0);
 		rc = 0;
 	} else {
-		rc = db_fail(s, err, "reading the ledger size");
+		rc = sq_fail(s, err, "reading the ledger size");
 	}
-	stmt_done(st);
+	sq_reset(st);
 	return rc;
 }
 
@@ -740,7 +750,7 @@ static int sqlite_event_scan(void *impl, uint64_t from, uint64_t to, store_event
 	/* A scan may call back into the store (a nested read), so it uses its
 	 * own statement rather than the cached one. */
 	if (sqlite3_prepare_v2(s->db, stmt_sql[ST_EVENT_SCAN], -1, &st, NULL) != SQLITE_OK)
-		return db_fail(s, err, "preparing a scan");
+		return sq_fail(s, err, "preparing a scan");
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
 	sqlite3_bind_int64(st, 2, to ? (sqlite3_int64)to : INT64_MAX);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -748,7 +758,7 @@ static int sqlite_event_scan(void *impl, uint64_t from, uint64_t to, store_event
 		if ((rc = cb(ctx, &ev, err)))
 			goto done;
 	}
-	rc = rc == SQLITE_DONE ? 0 : db_fail(s, err, "scanning the ledger");
+	rc = rc == SQLITE_DONE ? 0 : sq_fail(s, err, "scanning the ledger");
 done:
 	sqlite3_finalize(st);
 	return rc;
@@ -780,9 +790,9 @@ static int sqlite_tile_read(void *impl, int log, unsigned level, uint64_t index,
 	} else if (rc == SQLITE_DONE) {
 		rc = sl_fail(err, SL_ENOTFOUND, "no tile %u/%llu", level, (unsigned long long)index);
 	} else {
-		rc = db_fail(s, err, "reading a tile");
+		rc = sq_fail(s, err, "reading a tile");
 	}
-	stmt_done(st);
+	sq_reset(st);
 	return rc;
 }
 
@@ -797,7 +807,7 @@ static int sqlite_tile_write(void *impl, int log, unsigned level, uint64_t index
 	sqlite3_bind_int(st, 2, (int)level);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)index);
 	sqlite3_bind_blob(st, 4, hashes, (int)count * 32, SQLITE_STATIC);
-	return step_done(s, st, err, "writing a tile");
+	return sq_step_done(s, st, err, "writing a tile");
 }
 
 static int sqlite_tile_tree_size(void *impl, int log, uint64_t *size, sl_err *err)
@@ -817,9 +827,9 @@ static int sqlite_tile_tree_size(void *impl, int log, uint64_t *size, sl_err *er
 	} else if (rc == SQLITE_DONE) {
 		rc = 0;
 	} else {
-		rc = db_fail(s, err, "reading the tree size");
+		rc = sq_fail(s, err, "reading the tree size");
 	}
-	stmt_done(st);
+	sq_reset(st);
 	return rc;
 }
 
@@ -832,9 +842,9 @@ static int sqlite_checkpoint_put(void *impl, int log, uint64_t size, const char 
 		return SL_EIO;
 	sqlite3_bind_int(st, 1, log);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)size);
-	bind_text(st, 3, note);
-	bind_text(st, 4, created_at);
-	return step_done(s, st, err, "storing a checkpoint");
+	sq_bind_text(st, 3, note);
+	sq_bind_text(st, 4, created_at);
+	return sq_step_done(s, st, err, "storing a checkpoint");
 }
 
 static int sqlite_checkpoint_latest(void *impl, int log, uint64_t *size, char **note, sl_err *err)
@@ -854,9 +864,9 @@ static int sqlite_checkpoint_latest(void *impl, int log, uint64_t *size, char **
 	} else if (rc == SQLITE_DONE) {
 		rc = sl_fail(err, SL_ENOTFOUND, "no checkpoint has been signed yet");
 	} else {
-		rc = db_fail(s, err, "reading a checkpoint");
+		rc = sq_fail(s, err, "reading a checkpoint");
 	}
-	stmt_done(st);
+	sq_reset(st);
 	return rc;
 }
 
@@ -867,14 +877,14 @@ static int sqlite_checkpoint_scan(void *impl, int log, store_checkpoint_cb cb, v
 	int rc;
 
 	if (sqlite3_prepare_v2(s->db, stmt_sql[ST_CHECKPOINT_SCAN], -1, &st, NULL) != SQLITE_OK)
-		return db_fail(s, err, "preparing a checkpoint scan");
+		return sq_fail(s, err, "preparing a checkpoint scan");
 	sqlite3_bind_int(st, 1, log);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *note = (const char *)sqlite3_column_text(st, 1);
 		if ((rc = cb(ctx, (uint64_t)sqlite3_column_int64(st, 0), note ? note : "", err)))
 			goto done;
 	}
-	rc = rc == SQLITE_DONE ? 0 : db_fail(s, err, "scanning checkpoints");
+	rc = rc == SQLITE_DONE ? 0 : sq_fail(s, err, "scanning checkpoints");
 done:
 	sqlite3_finalize(st);
 	return rc;
@@ -887,9 +897,9 @@ static int sqlite_ref_put(void *impl, const char *ref, uint64_t seq, sl_err *err
 	int rc;
 	if (!st)
 		return SL_EIO;
-	bind_text(st, 1, ref);
+	sq_bind_text(st, 1, ref);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)seq);
-	rc = step_done(s, st, err, "recording a ref");
+	rc = sq_step_done(s, st, err, "recording a ref");
 	if (rc == SL_ECONFLICT)
 		rc = sl_fail(err, SL_ECONFLICT, "ref `%s` is already used by another event", ref);
 	return rc;
@@ -905,7 +915,7 @@ static int seq_by_key(sqlite_store *s, int stmt, const char *key, uint64_t *seq,
 
 	if (!st)
 		return SL_EIO;
-	bind_text(st, 1, key);
+	sq_bind_text(st, 1, key);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*seq = (uint64_t)sqlite3_column_int64(st, 0);
@@ -913,9 +923,9 @@ static int seq_by_key(sqlite_store *s, int stmt, const char *key, uint64_t *seq,
 	} else if (rc == SQLITE_DONE) {
 		rc = sl_fail(err, SL_ENOTFOUND, "%s `%s`", what, key);
 	} else {
-		rc = db_fail(s, err, doing);
+		rc = sq_fail(s, err, doing);
 	}
-	stmt_done(st);
+	sq_reset(st);
 	return rc;
 }
 
@@ -930,10 +940,10 @@ static int sqlite_person_put(void *impl, const char *id, const char *role, uint6
 	sqlite3_stmt *st = stmt_get(s, ST_PERSON_PUT, err);
 	if (!st)
 		return SL_EIO;
-	bind_text(st, 1, id);
-	bind_text(st, 2, role);
+	sq_bind_text(st, 1, id);
+	sq_bind_text(st, 2, role);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)seq);
-	return step_done(s, st, err, "recording a person");
+	return sq_step_done(s, st, err, "recording a person");
 }
 
 static int sqlite_person_role(void *impl, const char *id, char **role, sl_err *err)
@@ -944,7 +954,7 @@ static int sqlite_person_role(void *impl, const char *id, char **role, sl_err *e
 
 	if (!st)
 		return SL_EIO;
-	bind_text(st, 1, id);
+	sq_bind_text(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*role = xstrdup((const char *)sqlite3_column_text(st, 0));
@@ -952,9 +962,9 @@ static int sqlite_person_role(void *impl, const char *id, char **role, sl_err *e
 	} else if (rc == SQLITE_DONE) {
 		rc = sl_fail(err, SL_ENOTFOUND, "unknown person %s", id);
 	} else {
-		rc = db_fail(s, err, "looking up a person");
+		rc = sq_fail(s, err, "looking up a person");
 	}
-	stmt_done(st);
+	sq_reset(st);
 	return rc;
 }
 
@@ -987,12 +997,12 @@ static int sqlite_person_events(void *impl, const char *person, store_seq_cb cb,
 	if ((rc = flush_person_index(s, err)))
 		return rc;
 	if (sqlite3_prepare_v2(s->db, stmt_sql[ST_PERSON_EVENTS], -1, &st, NULL) != SQLITE_OK)
-		return db_fail(s, err, "preparing a chronology read");
-	bind_text(st, 1, person);
+		return sq_fail(s, err, "preparing a chronology read");
+	sq_bind_text(st, 1, person);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if ((rc = cb(ctx, (uint64_t)sqlite3_column_int64(st, 0), err)))
 			goto done;
-	rc = rc == SQLITE_DONE ? 0 : db_fail(s, err, "reading a chronology");
+	rc = rc == SQLITE_DONE ? 0 : sq_fail(s, err, "reading a chronology");
 done:
 	sqlite3_finalize(st);
 	return rc;
@@ -1007,9 +1017,9 @@ static int sqlite_amendment_put(void *impl, uint64_t request_seq, uint64_t targe
 		return SL_EIO;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)request_seq);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)target_seq);
-	bind_text(st, 3, requester);
-	bind_text(st, 4, data);
-	return step_done(s, st, err, "recording an amendment request");
+	sq_bind_text(st, 3, requester);
+	sq_bind_text(st, 4, data);
+	return sq_step_done(s, st, err, "recording an amendment request");
 }
 
 static int sqlite_amendment_decide(void *impl, uint64_t request_seq, const char *status, uint64_t decided_seq,
@@ -1021,9 +1031,9 @@ static int sqlite_amendment_decide(void *impl, uint64_t request_seq, const char 
 	if (!st)
 		return SL_EIO;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)request_seq);
-	bind_text(st, 2, status);
+	sq_bind_text(st, 2, status);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)decided_seq);
-	rc = step_done(s, st, err, "deciding an amendment");
+	rc = sq_step_done(s, st, err, "deciding an amendment");
 	if (!rc && sqlite3_changes(s->db) != 1)
 		rc = sl_fail(err, SL_ECONFLICT, "amendment request %llu is not pending",
 		             (unsigned long long)request_seq);
@@ -1048,7 +1058,7 @@ static int amendment_rows(sqlite_store *s, sqlite3_stmt *st, store_amendment_cb 
 			goto done;
 	}
 	if (rc != SQLITE_DONE)
-		rc = db_fail(s, err, "reading amendments");
+		rc = sq_fail(s, err, "reading amendments");
 	else if (need_one && n == 0)
 		rc = sl_fail(err, SL_ENOTFOUND, "no such amendment request");
 	else
@@ -1063,7 +1073,7 @@ static int sqlite_amendment_get(void *impl, uint64_t request_seq, store_amendmen
 	sqlite_store *s = impl;
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(s->db, stmt_sql[ST_AMENDMENT_GET], -1, &st, NULL) != SQLITE_OK)
-		return db_fail(s, err, "preparing an amendment read");
+		return sq_fail(s, err, "preparing an amendment read");
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)request_seq);
 	return amendment_rows(s, st, cb, ctx, err, true);
 }
@@ -1073,7 +1083,7 @@ static int sqlite_amendments_of(void *impl, uint64_t target_seq, store_amendment
 	sqlite_store *s = impl;
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(s->db, stmt_sql[ST_AMENDMENTS_OF], -1, &st, NULL) != SQLITE_OK)
-		return db_fail(s, err, "preparing an amendment read");
+		return sq_fail(s, err, "preparing an amendment read");
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)target_seq);
 	return amendment_rows(s, st, cb, ctx, err, false);
 }
@@ -1092,7 +1102,7 @@ static void bind_arg(sqlite3_stmt *st, int i, char type, va_list *ap)
 
 	switch (type) {
 	case 't':
-		bind_text(st, i, va_arg(*ap, const char *));
+		sq_bind_text(st, i, va_arg(*ap, const char *));
 		break;
 	case 's':
 	case 'S':
@@ -1114,23 +1124,45 @@ static void bind_arg(sqlite3_stmt *st, int i, char type, va_list *ap)
 	}
 }
 
-/* Bind, step and reset statement id; *changes (may be NULL) receives the
- * number of rows it wrote. */
-static int run(sqlite_store *s, enum stmt_id id, int *changes, sl_err *err, const char *what, const char *types, ...)
+static int run_va(sqlite_store *s, sqlite3_stmt *st, int *changes, sl_err *err, const char *what,
+                  const char *types, va_list ap)
 {
-	sqlite3_stmt *st = stmt_get(s, id, err);
-	va_list ap;
+	va_list aq;
 	int i, rc;
 
 	if (!st)
 		return SL_EIO;
-	va_start(ap, types);
+	va_copy(aq, ap); /* a va_list parameter cannot be passed on by address */
 	for (i = 0; types[i]; i++)
-		bind_arg(st, i + 1, types[i], &ap);
-	va_end(ap);
-	rc = step_done(s, st, err, what);
+		bind_arg(st, i + 1, types[i], &aq);
+	va_end(aq);
+	rc = sq_step_done(s, st, err, what);
 	if (!rc && changes)
 		*changes = sqlite3_changes(s->db);
+	return rc;
+}
+
+/* Bind, step and reset statement id; *changes (may be NULL) receives the
+ * number of rows it wrote. */
+static int run(sqlite_store *s, enum stmt_id id, int *changes, sl_err *err, const char *what, const char *types, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, types);
+	rc = run_va(s, stmt_get(s, id, err), changes, err, what, types, ap);
+	va_end(ap);
+	return rc;
+}
+
+int sq_run(sqlite_store *s, const char *sql, int *changes, sl_err *err, const char *what, const char *types, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, types);
+	rc = run_va(s, sq_stmt(s, sql, err), changes, err, what, types, ap);
+	va_end(ap);
 	return rc;
 }
 
@@ -1166,8 +1198,8 @@ static int exists(sqlite_store *s, enum stmt_id id, bool *found, sl_err *err, co
 	va_end(ap);
 	rc = sqlite3_step(st);
 	*found = rc == SQLITE_ROW;
-	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_fail(s, err, "reading a projection");
-	stmt_done(st);
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sq_fail(s, err, "reading a projection");
+	sq_reset(st);
 	return rc;
 }
 
@@ -1219,8 +1251,8 @@ static int sqlite_episode_open(void *impl, const char *child, const char *type, 
 
 	if (!st)
 		return SL_EIO;
-	bind_text(st, 1, child);
-	bind_text(st, 2, type);
+	sq_bind_text(st, 1, child);
+	sq_bind_text(st, 2, type);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*start_seq = (uint64_t)sqlite3_column_int64(st, 0);
@@ -1230,9 +1262,9 @@ static int sqlite_episode_open(void *impl, const char *child, const char *type, 
 	} else if (rc == SQLITE_DONE) {
 		rc = sl_fail(err, SL_ENOTFOUND, "%s has no open %s", child, type);
 	} else {
-		rc = db_fail(s, err, "reading an episode");
+		rc = sq_fail(s, err, "reading an episode");
 	}
-	stmt_done(st);
+	sq_reset(st);
 	return rc;
 }
 
@@ -1374,7 +1406,7 @@ static int dump_table(sqlite_store *s, size_t t, store_row_cb cb, void *ctx, sl_
 	int rc;
 
 	if (sqlite3_prepare_v2(s->db, projection_tables[t].dump, -1, &st, NULL) != SQLITE_OK)
-		return db_fail(s, err, "preparing a projection dump");
+		return sq_fail(s, err, "preparing a projection dump");
 	n = (size_t)sqlite3_column_count(st);
 	names = xcalloc(n + 1, sizeof(*names));
 	values = xcalloc(n + 1, sizeof(*values));
@@ -1388,7 +1420,7 @@ static int dump_table(sqlite_store *s, size_t t, store_row_cb cb, void *ctx, sl_
 		if ((rc = cb(ctx, projection_tables[t].name, n, names, values, err)))
 			goto done;
 	}
-	rc = rc == SQLITE_DONE ? 0 : db_fail(s, err, "dumping a projection");
+	rc = rc == SQLITE_DONE ? 0 : sq_fail(s, err, "dumping a projection");
 done:
 	free(names);
 	free(values);
@@ -1421,8 +1453,8 @@ static int sqlite_projection_counts(void *impl, store_count_cb cb, void *ctx, sl
 		return rc;
 	for (t = 0; t < SL_ARRAY_LEN(projection_tables); t++) {
 		if (sqlite3_prepare_v2(s->db, projection_tables[t].count, -1, &st, NULL) != SQLITE_OK)
-			return db_fail(s, err, "preparing a projection count");
-		rc = sqlite3_step(st) == SQLITE_ROW ? 0 : db_fail(s, err, "counting a projection");
+			return sq_fail(s, err, "preparing a projection count");
+		rc = sqlite3_step(st) == SQLITE_ROW ? 0 : sq_fail(s, err, "counting a projection");
 		if (!rc)
 			rc = cb(ctx, projection_tables[t].name, (uint64_t)sqlite3_column_int64(st, 0), err);
 		sqlite3_finalize(st);
@@ -1435,7 +1467,7 @@ static int sqlite_projection_counts(void *impl, store_count_cb cb, void *ctx, sl
 static int sqlite_projections_clear(void *impl, sl_err *err)
 {
 	drop_pending(impl);
-	return exec_sql(impl, projections_clear_sql, err, "clearing projections");
+	return sq_exec(impl, projections_clear_sql, err, "clearing projections");
 }
 
 const store_backend_ops store_sqlite_ops = {
@@ -1500,4 +1532,8 @@ const store_backend_ops store_sqlite_ops = {
 	.projection_dump = sqlite_projection_dump,
 	.projection_counts = sqlite_projection_counts,
 	.projections_clear = sqlite_projections_clear,
+
+	/* --- users, sessions, partner tokens, access grants (sqlite_auth.c) --- */
+
+	/* --- reads for the API and pages (sqlite_read.c) --- */
 };

@@ -350,3 +350,7 @@ int store_projections_clear(store *s, sl_err *err)
 {
 	return s->ops->projections_clear(s->impl, err);
 }
+
+/* --- users, sessions, partner tokens, access grants --- */
+
+/* --- reads for the API and pages --- */

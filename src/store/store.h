@@ -284,4 +284,8 @@ int store_projection_counts(store *s, store_count_cb cb, void *ctx, sl_err *err)
  * re-derived from the ledger. */
 int store_projections_clear(store *s, sl_err *err);
 
+/* --- users, sessions, partner tokens, access grants --- */
+
+/* --- reads for the API and pages --- */
+
 #endif
