@@ -201,6 +201,11 @@ int app_open(const app_options *o, app **out, sl_err *err)
 	if ((rc = ledger_open(a->store, STORE_LOG_CASES, &a->ledger, err)) ||
 	    (rc = open_rules(a, o, err)) || (!o->readonly && (rc = refresh_projections(a, err))))
 		goto fail;
+	if (!o->readonly) {
+		buf p = BUF_INIT;
+		buf_printf(&p, "%s.rules", o->db);
+		a->snapshot_path = buf_detach(&p);
+	}
 	*out = a;
 	return 0;
 fail:
@@ -212,6 +217,8 @@ void app_close(app *a)
 {
 	if (!a)
 		return;
+	app_rules_save(a);
+	free(a->snapshot_path);
 	rules_free(a->rules);
 	rules_config_free(a->rules_cfg);
 	free(a->rules_config_path);

@@ -26,6 +26,8 @@ struct app {
 	char *rules_config_path;
 	rules *rules;
 	int32_t today; /* INT32_MIN: the clock */
+	char *snapshot_path;  /* "<db>.rules" (rules.c); NULL: keep none */
+	uint64_t snapshot_seq; /* the ledger prefix the snapshot on disk reflects */
 	app_alert_observer on_alert;
 	void *on_alert_ctx;
 };
@@ -39,6 +41,10 @@ int app_append_event(app *a, const json_t *event, const char *recorder, bool sys
 /* rules.c */
 int app_rules_ready(app *a, sl_err *err);
 void app_rules_drop(app *a);
+/* Write the engine's snapshot beside the database when the ledger has
+ * grown since the last one (app_close calls it); failures only cost the
+ * next open a full feed, so they are not errors. */
+void app_rules_save(app *a);
 int app_rules_tick(app *a, int32_t day, sl_err *err);
 
 #endif

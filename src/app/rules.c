@@ -7,7 +7,10 @@
  * an instance makes, by feeding it the ledger quietly (the alerts are
  * already recorded there), and is thrown away whenever a transaction rolls
  * back, since its model would then be ahead of the ledger; the next write
- * builds it again.  Alerts it raises are appended as `alert.raised` events
+ * builds it again.  So that a restart (the server, each CLI write) need
+ * not feed the whole ledger again, the engine is saved beside the database
+ * when the app closes ("<db>.rules", see src/rules/snapshot.c) and loaded
+ * on the next build, which then feeds only the rows after it.  Alerts it raises are appended as `alert.raised` events
  * in the same transaction as the event or tick that raised them.
  */
 #include "util/common.h"
@@ -16,6 +19,12 @@
 #include "domain/vocab.h"
 #include "ledger/jcs.h"
 #include "util/date.h"
+#include "util/sha256.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static int resolve_ref(void *ctx, const json_t *ref, uint64_t *seq, sl_err *err)
 {
@@ -106,18 +115,121 @@ done:
 /* Feed a quiet engine the ledger, or the part of it recorded on or before
  * `through` (YYYY-MM-DD; NULL: all), as import and live writes fed it:
  * each day's time rules before that day's events. */
-static int feed_ledger(app *a, rules *r, const char *through, uint64_t *last_seq, sl_err *err)
+static int feed_ledger(app *a, rules *r, uint64_t from, const char *through, uint64_t *last_seq, sl_err *err)
 {
 	struct catch_up cu = {a, r, INT32_MIN, through, 0};
-	int rc = store_event_scan(a->store, 1, 0, catch_up_row, &cu, err);
+	int rc = store_event_scan(a->store, from, 0, catch_up_row, &cu, err);
 	if (last_seq)
 		*last_seq = cu.last_seq;
 	return rc;
 }
 
+/*
+ * What a snapshot must match to stand for a quiet feed of the ledger's
+ * first `through` rows: this program's version (the model's meaning), the
+ * configuration in full, and the Merkle root of exactly those rows, so a
+ * snapshot of another database, another configuration or a ledger that
+ * has since been restored differently is never used.
+ */
+static int snapshot_tag(app *a, uint64_t through, uint8_t tag[SHA256_LEN], sl_err *err)
+{
+	buf b = BUF_INIT;
+	uint8_t root[32] = {0};
+	int rc = 0;
+
+	buf_printf(&b, "safeledger %s\n%llu\n", SL_VERSION, (unsigned long long)through);
+	rules_config_write(a->rules_cfg, &b);
+	if (through > 0)
+		rc = ledger_root(a->ledger, through, root, err);
+	buf_append(&b, root, sizeof(root));
+	sha256(b.data, b.len, tag);
+	buf_release(&b);
+	return rc;
+}
+
+static int read_file(const char *path, buf *out)
+{
+	char chunk[65536];
+	size_t n;
+	FILE *f = fopen(path, "rbe");
+
+	if (!f)
+		return -1;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_append(out, chunk, n);
+	n = (size_t)ferror(f);
+	fclose(f);
+	return n ? -1 : 0;
+}
+
+/* Load the snapshot into a fresh engine; *through is the ledger prefix it
+ * reflects, 0 when there is none fit to use (the engine is then fresh). */
+static void load_snapshot(app *a, uint64_t *through)
+{
+	buf file = BUF_INIT;
+	uint8_t want[SHA256_LEN], got[SHA256_LEN];
+	uint64_t seq = 0;
+	sl_err err;
+	int i;
+
+	*through = 0;
+	if (!a->snapshot_path || read_file(a->snapshot_path, &file) || file.len < 8)
+		goto done;
+	for (i = 7; i >= 0; i--)
+		seq = seq << 8 | (uint8_t)file.data[i];
+	if (seq == 0 || seq > ledger_size(a->ledger) || snapshot_tag(a, seq, want, &err))
+		goto done;
+	if (rules_snapshot_read(a->rules, file.data + 8, file.len - 8, got, &err) ||
+	    memcmp(want, got, sizeof(want)) != 0) {
+		/* damaged or stale: start again from nothing */
+		rules_free(a->rules);
+		a->rules = rules_new(a->rules_cfg, resolve_ref, a);
+		goto done;
+	}
+	*through = a->snapshot_seq = seq;
+done:
+	buf_release(&file);
+}
+
+void app_rules_save(app *a)
+{
+	buf b = BUF_INIT, tmp = BUF_INIT;
+	uint8_t tag[SHA256_LEN];
+	uint64_t seq;
+	sl_err err;
+	int i, fd = -1;
+	bool ok = false;
+
+	if (!a->rules || !a->snapshot_path || a->in_batch)
+		return;
+	seq = ledger_size(a->ledger);
+	if (seq == 0 || seq == a->snapshot_seq || snapshot_tag(a, seq, tag, &err))
+		return;
+	for (i = 0; i < 8; i++)
+		buf_putc(&b, (char)(seq >> (8 * i)));
+	rules_snapshot_write(a->rules, tag, &b);
+	/* The model names people and holds amendment requests: as private as
+	 * the database, so 0600, and written whole before it replaces the old. */
+	buf_printf(&tmp, "%s.tmp", a->snapshot_path);
+	fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd >= 0 && write(fd, b.data, b.len) == (ssize_t)b.len && close(fd) == 0) {
+		fd = -1;
+		ok = rename(tmp.data, a->snapshot_path) == 0;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (ok)
+		a->snapshot_seq = seq;
+	else
+		unlink(tmp.data);
+	buf_release(&tmp);
+	buf_release(&b);
+}
+
 int app_rules_ready(app *a, sl_err *err)
 {
 	char *tick = NULL;
+	uint64_t through;
 	int32_t day;
 	int rc;
 
@@ -126,8 +238,9 @@ int app_rules_ready(app *a, sl_err *err)
 	if (!a->rules_cfg && (rc = rules_config_load(a->rules_config_path, &a->rules_cfg, err)))
 		return rc;
 	a->rules = rules_new(a->rules_cfg, resolve_ref, a);
+	load_snapshot(a, &through);
 	/* quiet: every alert this raises is already in the ledger */
-	if ((rc = feed_ledger(a, a->rules, NULL, NULL, err)))
+	if ((rc = feed_ledger(a, a->rules, through + 1, NULL, NULL, err)))
 		goto fail;
 	if (store_meta_get(a->store, "rules.last_tick", &tick, NULL) == 0 && date_parse_day(tick, &day, NULL) == 0 &&
 	    (rc = rules_tick(a->rules, day, err)))
@@ -224,7 +337,7 @@ int app_child_as_of(app *a, const char *child, const char *as_of, json_t **out, 
 	/* A fresh engine fed only what had been recorded by then: the record
 	 * as it stood, whatever was added or amended later. */
 	r = rules_new(a->rules_cfg, resolve_ref, a);
-	if ((rc = feed_ledger(a, r, as_of, &cc.through, err)) || (rc = rules_tick(r, day, err)))
+	if ((rc = feed_ledger(a, r, 1, as_of, &cc.through, err)) || (rc = rules_tick(r, day, err)))
 		goto done;
 	if (!(o = rules_child_json(r, child))) {
 		rc = sl_fail(err, SL_ENOTFOUND, "%s was not yet registered on %s", child, as_of);

@@ -171,6 +171,14 @@ bool rules_alert_exists(const rules *r, const char *ref);
  * engine fed the ledger only up to a date. */
 json_t *rules_child_json(const rules *r, const char *id);
 
+/* The whole model as bytes (appended to out), stamped with the caller's
+ * 32-byte tag (what ledger prefix and configuration it reflects).  Read it
+ * back into a fresh engine (rules_new, nothing fed yet): SL_EINVAL for
+ * another format, SL_ECORRUPT for damage; on failure the engine must be
+ * freed, not used.  The caller checks the tag. */
+void rules_snapshot_write(const rules *r, const uint8_t tag[32], buf *out);
+int rules_snapshot_read(rules *r, const void *data, size_t len, uint8_t tag[32], sl_err *err);
+
 /* Counters for benchmarks and /metrics. */
 typedef struct rules_stats {
 	uint64_t events, alerts, timers_fired, children, people;
