@@ -159,6 +159,8 @@ int app_open_memory(const app_options *o, app **out, sl_err *err)
 	}
 	if ((rc = ledger_open(a->store, STORE_LOG_CASES, &a->ledger, err)) || (rc = open_rules(a, o, err)))
 		goto fail;
+	if (o->rules_only)
+		a->lean = app_lean_new();
 	*out = a;
 	goto done;
 fail:
@@ -219,6 +221,7 @@ void app_close(app *a)
 		return;
 	app_rules_save(a);
 	free(a->snapshot_path);
+	app_lean_free(a->lean);
 	rules_free(a->rules);
 	rules_config_free(a->rules_cfg);
 	free(a->rules_config_path);

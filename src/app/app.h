@@ -30,6 +30,9 @@ typedef struct app_options {
 	bool readonly;
 	const char *rules_config; /* rules configuration file; NULL: DESIGN 6 defaults */
 	const char *today;        /* YYYY-MM-DD the rules take as today; NULL: the clock */
+	/* app_open_memory only: validate and run the rules but keep no ledger
+	 * or projections (replay's fast path; see write.c). */
+	bool rules_only;
 } app_options;
 
 /* Create a new instance: database, Ed25519 key (file mode 0600), origin,

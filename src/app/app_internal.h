@@ -11,6 +11,8 @@
 /* Who records the alerts the rules raise (their `by.user` and recorder). */
 #define APP_RULES_USER "safeledger"
 
+typedef struct app_lean app_lean;
+
 struct app {
 	store *store;
 	ledger *ledger;
@@ -28,6 +30,7 @@ struct app {
 	int32_t today; /* INT32_MIN: the clock */
 	char *snapshot_path;  /* "<db>.rules" (rules.c); NULL: keep none */
 	uint64_t snapshot_seq; /* the ledger prefix the snapshot on disk reflects */
+	app_lean *lean; /* replay's rules-only instance (write.c), or NULL */
 	app_alert_observer on_alert;
 	void *on_alert_ctx;
 };
@@ -38,6 +41,11 @@ int app_load_signer(app *a, sl_err *err);
  * rules (the rules' own alerts; system allows `alert.raised`). */
 int app_append_event(app *a, const json_t *event, const char *recorder, bool system, ledger_entry *out,
                      sl_err *err);
+/* write.c: the rules-only instance's memory, and a ref (string or seq)
+ * resolved against it or the store. */
+app_lean *app_lean_new(void);
+void app_lean_free(app_lean *l);
+int app_resolve_ref(app *a, const json_t *ref, uint64_t *seq, sl_err *err);
 /* rules.c */
 int app_rules_ready(app *a, sl_err *err);
 void app_rules_drop(app *a);

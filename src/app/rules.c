@@ -28,8 +28,7 @@
 
 static int resolve_ref(void *ctx, const json_t *ref, uint64_t *seq, sl_err *err)
 {
-	app *a = ctx;
-	return project_resolve_ref(a->store, ref, seq, err);
+	return app_resolve_ref(ctx, ref, seq, err);
 }
 
 int32_t app_today(const app *a)
@@ -278,6 +277,8 @@ int app_rules_tick(app *a, int32_t day, sl_err *err)
 		return 0;
 	if ((rc = rules_tick(a->rules, day, err)))
 		return rc;
+	if (a->lean)
+		return 0; /* nothing is kept */
 	date_format_day(&b, day);
 	rc = store_meta_put(a->store, "rules.last_tick", b.data, err);
 	buf_release(&b);

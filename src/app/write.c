@@ -7,6 +7,14 @@
  * registered and written about in one import.  Any failure aborts the
  * batch; the ledger's in-memory tree is reloaded from the store so that it
  * matches the rolled-back state again.
+ *
+ * Replay's rules-only instance (app_options.rules_only) takes the same
+ * path with one difference: what validation and the rules need of the
+ * store - which seqs exist and their kinds, refs, amendment requests - is
+ * kept in memory (struct app_lean), and no ledger row, tile or projection
+ * is written.  Seqs are handed out exactly as the ledger would, so alerts'
+ * evidence is the same; `replay --full` runs the whole path instead, and
+ * the tests hold the two to identical output.
  */
 #include "util/common.h"
 #include "app/app_internal.h"
@@ -14,6 +22,59 @@
 #include "domain/vocab.h"
 #include "ledger/jcs.h"
 #include "util/date.h"
+#include "util/hmap.h"
+
+struct lean_request {
+	char *requester;
+	const char *status; /* "pending", "approved", "rejected" */
+};
+
+struct app_lean {
+	uint64_t size;         /* seqs handed out */
+	const char **kinds;    /* kind of seq i + 1, interned */
+	size_t cap;
+	hmap refs;             /* ref -> seq */
+	hmap requests;         /* amendment.requested seq -> index in req */
+	struct lean_request *req;
+	size_t n_req, cap_req;
+};
+
+app_lean *app_lean_new(void)
+{
+	return xcalloc(1, sizeof(app_lean)); /* all zero: empty maps (HMAP_INIT) */
+}
+
+void app_lean_free(app_lean *l)
+{
+	size_t i;
+
+	if (!l)
+		return;
+	for (i = 0; i < l->n_req; i++)
+		free(l->req[i].requester);
+	free(l->req);
+	free(l->kinds);
+	hmap_free(&l->refs);
+	hmap_free(&l->requests);
+	free(l);
+}
+
+int app_resolve_ref(app *a, const json_t *ref, uint64_t *seq, sl_err *err)
+{
+	if (!a->lean)
+		return project_resolve_ref(a->store, ref, seq, err);
+	if (json_is_string(ref)) {
+		if (!hmap_get_str(&a->lean->refs, json_string_value(ref), seq))
+			return sl_fail(err, SL_ENOTFOUND, "no event has ref `%s`", json_string_value(ref));
+		return 0;
+	}
+	if (!json_is_integer(ref) || json_integer_value(ref) < 1)
+		return sl_fail(err, SL_EINVAL, "a reference is a ref string or a seq number");
+	if ((uint64_t)json_integer_value(ref) > a->lean->size)
+		return sl_fail(err, SL_ENOTFOUND, "no event with seq %lld", (long long)json_integer_value(ref));
+	*seq = (uint64_t)json_integer_value(ref);
+	return 0;
+}
 
 /* People are resolved against the rules engine's model, which holds every
  * registered person in memory and is always built before a write is
@@ -79,8 +140,12 @@ static int resolve_event(void *ctx, const json_t *ref, const char **kind, sl_err
 	uint64_t seq;
 	int rc;
 
-	if ((rc = project_resolve_ref(a->store, ref, &seq, err)))
+	if ((rc = app_resolve_ref(a, ref, &seq, err)))
 		return rc;
+	if (a->lean) {
+		*kind = a->lean->kinds[seq - 1];
+		return 0;
+	}
 	if ((rc = store_event_get(a->store, seq, &row, err)))
 		return rc;
 	*kind = interned_kind(row.ev.kind);
@@ -94,7 +159,8 @@ static int resolve_ref_new(void *ctx, const char *ref, sl_err *err)
 {
 	app *a = ctx;
 	uint64_t seq;
-	int rc = store_ref_get(a->store, ref, &seq, NULL);
+	int rc = a->lean ? (hmap_get_str(&a->lean->refs, ref, &seq) ? 0 : SL_ENOTFOUND)
+	                 : store_ref_get(a->store, ref, &seq, NULL);
 
 	if (rc == 0)
 		return sl_fail(err, SL_ECONFLICT, "ref `%s` is already used by event %llu", ref,
@@ -179,6 +245,51 @@ static int validate(app *a, const json_t *event, const vocab_opts *vo, sl_err *e
 	return vocab_validate(event, vo, &r, err);
 }
 
+/* The rules-only instance's append: the seq, and what later validation
+ * asks of it. */
+static int lean_append(app *a, const json_t *event, const char *recorder, ledger_entry *out, sl_err *err)
+{
+	app_lean *l = a->lean;
+	const char *kind = interned_kind(json_string_value(json_object_get(event, "kind")));
+	const char *ref = json_string_value(json_object_get(event, "ref"));
+	uint64_t seq = l->size + 1, req, idx;
+	int rc;
+
+	if (!kind)
+		return sl_fail(err, SL_EINVAL, "unknown kind");
+	if (strcmp(kind, "amendment.approved") == 0 || strcmp(kind, "amendment.rejected") == 0) {
+		bool approve = kind[10] == 'a';
+		struct lean_request *r;
+		if ((rc = app_resolve_ref(a, json_object_get(json_object_get(event, "data"), "request"), &req, err)))
+			return rc;
+		if (!hmap_get_u64(&l->requests, req, &idx))
+			return sl_fail(err, SL_ECORRUPT, "amendment request %llu is not recorded", (unsigned long long)req);
+		r = &l->req[idx];
+		if ((rc = project_check_decision(req, r->status, r->requester, project_actor(event, recorder), approve,
+		                                 err)))
+			return rc;
+		r->status = approve ? "approved" : "rejected";
+	} else if (strcmp(kind, "amendment.requested") == 0) {
+		if (l->n_req == l->cap_req) {
+			l->cap_req = l->cap_req ? 2 * l->cap_req : 16;
+			l->req = xrealloc(l->req, l->cap_req * sizeof(*l->req));
+		}
+		l->req[l->n_req].requester = xstrdup(project_actor(event, recorder));
+		l->req[l->n_req].status = "pending";
+		hmap_put_u64(&l->requests, seq, l->n_req++);
+	}
+	if (l->size == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 1024;
+		l->kinds = xrealloc(l->kinds, l->cap * sizeof(*l->kinds));
+	}
+	l->kinds[l->size++] = kind;
+	if (ref)
+		hmap_put_str(&l->refs, ref, seq);
+	memset(out, 0, sizeof(*out));
+	out->seq = seq;
+	return 0;
+}
+
 /* Append an event already validated, and project it.  recorder NULL: the
  * event carries its own (a restore). */
 static int append_valid(app *a, const json_t *event, const char *recorder, const ledger_append_opts *lo,
@@ -186,6 +297,8 @@ static int append_valid(app *a, const json_t *event, const char *recorder, const
 {
 	int rc;
 
+	if (a->lean)
+		return lean_append(a, event, recorder, out, err);
 	if ((rc = canonical_event(a, event, recorder, err)))
 		return rc;
 	if (!recorder)

@@ -1,8 +1,10 @@
 /*
- * cmd_replay.c - `safeledger replay FILE.jsonl [--json] [--until DATE]`:
- * what the rules would have flagged in a history, and when (DESIGN 6).
- * Nothing is written anywhere: the history runs through a fresh in-memory
- * instance.
+ * cmd_replay.c - `safeledger replay FILE.jsonl [--json] [--until DATE]
+ * [--full]`: what the rules would have flagged in a history, and when
+ * (DESIGN 6).  Nothing is written anywhere: the history runs through a
+ * fresh in-memory instance that validates every event and runs the rules
+ * but keeps no ledger or projections; --full runs the whole write path
+ * (ledger, tiles, projections) instead, which must say the same, slower.
  */
 #include "util/common.h"
 #include "cli/cli.h"
@@ -54,8 +56,10 @@ static int print_alert(void *ctx, const rules_alert *ra, uint64_t seq, sl_err *e
 int cmd_replay(int argc, char **argv)
 {
 	static const struct option opts[] = {CLI_COMMON_OPTIONS, {"json", no_argument, NULL, 'j'},
-	                                     {"until", required_argument, NULL, 'u'}, {0}};
+	                                     {"until", required_argument, NULL, 'u'},
+	                                     {"full", no_argument, NULL, 'f'}, {0}};
 	struct printer p = {false, 0};
+	bool full = false;
 	const char *until = NULL, *path;
 	app_replay_stats stats;
 	cli_common c;
@@ -73,6 +77,8 @@ int cmd_replay(int argc, char **argv)
 			p.json = true;
 		else if (opt == 'u')
 			until = optarg;
+		else if (opt == 'f')
+			full = true;
 		else
 			return cli_usage_error("replay", "unknown option");
 	}
@@ -85,6 +91,7 @@ int cmd_replay(int argc, char **argv)
 		return 1;
 	}
 	o = cli_app_options(&c);
+	o.rules_only = !full;
 	if (app_open_memory(&o, &a, &err)) {
 		rc = cli_fail(&err);
 		goto done;

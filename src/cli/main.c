@@ -39,10 +39,11 @@ const cli_command cli_commands[] = {
 	 "[--dump FILE [--dump-only]]\n  --dump FILE   then write every projection table in a stable text form (- for stdout)\n"
 	 "  --dump-only   only write the dump (read-only; nothing is rebuilt)\n"},
 	{"replay", cmd_replay, "run a history through the rules on a fresh in-memory instance",
-	 "FILE.jsonl|- [--json] [--until DATE]\n"
+	 "FILE.jsonl|- [--json] [--until DATE] [--full]\n"
 	 "  --json        one JSON line per alert: {code,child,raised_on,ref,reason,evidence}\n"
 	 "  --until DATE  run the time rules through DATE (default: the last event's date); later\n"
-	 "                events are left out\n"},
+	 "                events are left out\n"
+	 "  --full        through the whole write path (ledger, projections): same answer, slower\n"},
 	{"tick", cmd_tick, "run the daily time rules up to today, appending the alerts they raise",
 	 "[--date DATE]\n  --date DATE   tick through DATE instead of today\n"},
 	{"child", cmd_child, "a child's state as recorded on a date: case, plan, concerns, what was due, alerts",

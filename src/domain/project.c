@@ -559,26 +559,33 @@ static int amendment_requested(pctx *c)
 	return rc;
 }
 
+int project_check_decision(uint64_t request_seq, const char *status, const char *requester, const char *decider,
+                           bool approve, sl_err *err)
+{
+	if (strcmp(status, "pending") != 0)
+		return sl_fail(err, SL_ECONFLICT, "field `data.request`: amendment request %llu is already %s",
+		               (unsigned long long)request_seq, status);
+	if (strcmp(requester, decider) == 0)
+		return sl_fail(err, SL_ECONFLICT,
+		               "field `data.request`: %s requested amendment %llu and cannot %s it: a senior manager "
+		               "other than the requester must decide",
+		               decider, (unsigned long long)request_seq, approve ? "approve" : "reject");
+	return 0;
+}
+
 typedef struct pending_check {
 	const char *decider;
-	const char *verb;
+	bool approve;
 	uint64_t target;
 } pending_check;
 
 static int check_pending(void *ctx, const store_amendment *a, sl_err *err)
 {
 	pending_check *p = ctx;
+	int rc = project_check_decision(a->request_seq, a->status, a->requester, p->decider, p->approve, err);
 
-	if (strcmp(a->status, "pending") != 0)
-		return sl_fail(err, SL_ECONFLICT, "field `data.request`: amendment request %llu is already %s",
-		               (unsigned long long)a->request_seq, a->status);
-	if (strcmp(a->requester, p->decider) == 0)
-		return sl_fail(err, SL_ECONFLICT,
-		               "field `data.request`: %s requested amendment %llu and cannot %s it: a senior manager "
-		               "other than the requester must decide",
-		               p->decider, (unsigned long long)a->request_seq, p->verb);
 	p->target = a->target_seq;
-	return 0;
+	return rc;
 }
 
 static int merge_amendment(void *ctx, const store_amendment *a, sl_err *err)
@@ -757,7 +764,7 @@ static int reproject(pctx *c, uint64_t target)
 static int amendment_decided(pctx *c)
 {
 	bool approve = strcmp(str(c->event, "kind"), "amendment.approved") == 0;
-	pending_check p = {project_actor(c->event, c->recorder), approve ? "approve" : "reject", 0};
+	pending_check p = {project_actor(c->event, c->recorder), approve, 0};
 	uint64_t request;
 	int rc;
 

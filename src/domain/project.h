@@ -39,5 +39,11 @@ int project_resolve_ref(store *s, const json_t *ref, uint64_t *seq, sl_err *err)
 
 /* Who acted: by.user when the event names a user, else the recorder. */
 const char *project_actor(const json_t *event, const char *recorder);
+/* May `decider` approve (or reject) amendment request `request_seq`, now
+ * `status` and made by `requester`?  Only a pending request, and never by
+ * its requester: SL_ECONFLICT naming why.  (Shared by the projection and
+ * by replay's rules-only instance, which keeps requests in memory.) */
+int project_check_decision(uint64_t request_seq, const char *status, const char *requester, const char *decider,
+                           bool approve, sl_err *err);
 
 #endif

@@ -169,6 +169,9 @@ fi
 ok
 "$SL" replay a.jsonl --json > drift.alerts || fail "replay of the demo"; ok
 grep -qE "\"code\":\"($TIMELINESS)" drift.alerts || fail "drifting cases raised no timeliness alert"; ok
+# the rules-only replay and the whole write path agree on the whole history
+"$SL" replay a.jsonl --json --full > drift.full || fail "replay --full of the demo"; ok
+cmp -s drift.alerts drift.full || fail "replay and replay --full differ: $(diff drift.alerts drift.full | head -4)"; ok
 
 # --- the period and usage -------------------------------------------------------------
 "$SL" demo --children 20 --from 2024-01-01 --to 2024-12-31 --jsonl > p.jsonl 2> /dev/null || fail "demo --from --to"; ok

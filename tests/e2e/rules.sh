@@ -4,7 +4,9 @@
 # compare the alerts with NAME.expected, lines "RAISED_ON CODE CHILD REF"
 # sorted, "-" for a null child.  Every alert line must carry the six keys, a
 # non-empty reason and evidence as a non-empty list of seqs.  All fixtures
-# run; each mismatch is shown as a diff (expected, then replay's).
+# run; each mismatch is shown as a diff (expected, then replay's).  Each
+# fixture is replayed twice, on the rules-only instance and through the
+# whole write path (--full), and the two outputs must be byte-identical.
 # `rules.sh NAME...` runs only those fixtures.
 . "$(dirname "$0")/lib.sh"
 
@@ -66,6 +68,12 @@ for f in "${files[@]}"; do
 	if ! diff -u --label "$name.expected" --label "$name (replay)" "$exp" "$WORK/$name.got" >"$WORK/$name.diff"; then
 		echo "FAIL: $name: alerts differ" >&2
 		cat "$WORK/$name.diff" >&2
+		bad+=("$name")
+		continue
+	fi
+	if ! "$SL" replay "$f" --json --full "${args[@]}" >"$WORK/$name.full" 2>"$WORK/$name.fullerr" ||
+		! cmp -s "$WORK/$name.out" "$WORK/$name.full"; then
+		echo "FAIL: $name: replay --full says otherwise: $(diff "$WORK/$name.out" "$WORK/$name.full" | head -5) $(head -c 500 "$WORK/$name.fullerr")" >&2
 		bad+=("$name")
 		continue
 	fi
