@@ -18,6 +18,7 @@
 
 store *app_store(app *a) { return a->store; }
 ledger *app_ledger(app *a) { return a->ledger; }
+ledger *app_access_ledger(app *a) { return a->access; }
 const char *app_origin(const app *a) { return a->origin; }
 const char *app_vkey(const app *a) { return a->vkey; }
 
@@ -111,7 +112,8 @@ int app_init(const app_options *o, const char *origin, sl_err *err)
 	s = NULL;
 	if ((rc = app_open(o, &a, err)))
 		goto done;
-	rc = app_checkpoint(a, true, NULL, err);
+	if (!(rc = app_checkpoint(a, true, NULL, err)))
+		rc = app_checkpoint_log(a, STORE_LOG_ACCESS, true, NULL, err);
 done:
 	if (skey)
 		memset(skey, 0, strlen(skey));
@@ -150,6 +152,7 @@ int app_open_memory(const app_options *o, app **out, sl_err *err)
 	    (rc = note_signer_parse(skey, &a->signer, err)))
 		goto fail;
 	a->origin = xstrdup("replay/safeledger");
+	a->access_origin = xstrdup("replay/safeledger/access");
 	if ((rc = store_begin(a->store, err)))
 		goto fail;
 	if ((rc = store_meta_put(a->store, "origin", a->origin, err)) ||
@@ -157,7 +160,8 @@ int app_open_memory(const app_options *o, app **out, sl_err *err)
 		store_rollback(a->store);
 		goto fail;
 	}
-	if ((rc = ledger_open(a->store, STORE_LOG_CASES, &a->ledger, err)) || (rc = open_rules(a, o, err)))
+	if ((rc = ledger_open(a->store, STORE_LOG_CASES, &a->ledger, err)) ||
+	    (rc = ledger_open(a->store, STORE_LOG_ACCESS, &a->access, err)) || (rc = open_rules(a, o, err)))
 		goto fail;
 	if (o->rules_only)
 		a->lean = app_lean_new();
@@ -200,7 +204,13 @@ int app_open(const app_options *o, app **out, sl_err *err)
 		rc = sl_fail(err, SL_EINVAL, "%s is not a safeledger instance (run `safeledger init`)", o->db);
 		goto fail;
 	}
+	{
+		buf p = BUF_INIT;
+		buf_printf(&p, "%s/access", a->origin);
+		a->access_origin = buf_detach(&p);
+	}
 	if ((rc = ledger_open(a->store, STORE_LOG_CASES, &a->ledger, err)) ||
+	    (rc = ledger_open(a->store, STORE_LOG_ACCESS, &a->access, err)) ||
 	    (rc = open_rules(a, o, err)) || (!o->readonly && (rc = refresh_projections(a, err))))
 		goto fail;
 	if (!o->readonly) {
@@ -226,6 +236,8 @@ void app_close(app *a)
 	rules_config_free(a->rules_cfg);
 	free(a->rules_config_path);
 	ledger_close(a->ledger);
+	ledger_close(a->access);
+	free(a->access_origin);
 	store_close(a->store);
 	note_signer_free(a->signer);
 	free(a->origin);
@@ -235,22 +247,45 @@ void app_close(app *a)
 	free(a);
 }
 
+ledger *app_log(app *a, int log, const char **origin)
+{
+	if (log == STORE_LOG_CASES || log == STORE_LOG_ACCESS) {
+		if (origin)
+			*origin = log == STORE_LOG_CASES ? a->origin : a->access_origin;
+		return log == STORE_LOG_CASES ? a->ledger : a->access;
+	}
+	return NULL;
+}
+
 int app_checkpoint(app *a, bool sign_if_stale, char **note, sl_err *err)
 {
+	return app_checkpoint_log(a, STORE_LOG_CASES, sign_if_stale, note, err);
+}
+
+/* Both logs are signed with the instance's one key (its name is the
+ * case log's origin); the access log's checkpoints say "<origin>/access"
+ * on their first line, so one log's checkpoint is never taken for the
+ * other's. */
+int app_checkpoint_log(app *a, int log, bool sign_if_stale, char **note, sl_err *err)
+{
+	const char *origin;
+	ledger *l = app_log(a, log, &origin);
 	uint64_t size = 0;
 	char *latest = NULL;
 	int rc;
 
 	*(note ? note : &latest) = NULL;
-	rc = store_checkpoint_latest(a->store, STORE_LOG_CASES, &size, &latest, err);
+	if (!l)
+		return sl_fail(err, SL_EINVAL, "no log %d", log);
+	rc = store_checkpoint_latest(a->store, log, &size, &latest, err);
 	if (rc && rc != SL_ENOTFOUND)
 		return rc;
-	if (sign_if_stale && (rc == SL_ENOTFOUND || size < ledger_size(a->ledger))) {
+	if (sign_if_stale && (rc == SL_ENOTFOUND || size < ledger_size(l))) {
 		free(latest);
 		latest = NULL;
 		if ((rc = app_load_signer(a, err)) || (rc = store_begin(a->store, err)))
 			return rc;
-		if ((rc = ledger_sign_checkpoint(a->ledger, a->origin, a->signer, &latest, err)) ||
+		if ((rc = ledger_sign_checkpoint(l, origin, a->signer, &latest, err)) ||
 		    (rc = store_commit(a->store, err))) {
 			store_rollback(a->store);
 			free(latest);

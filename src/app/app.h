@@ -46,6 +46,13 @@ void app_close(app *a);
 
 store *app_store(app *a);
 ledger *app_ledger(app *a);
+/* The access log (DESIGN 4, 8: who read which child's record; auth.h),
+ * a second Merkle log signed with the same key under origin
+ * "<origin>/access". */
+ledger *app_access_ledger(app *a);
+/* A log's ledger and origin by store log id (STORE_LOG_CASES or
+ * STORE_LOG_ACCESS); *origin (may be NULL) is the app's.  NULL: no such log. */
+ledger *app_log(app *a, int log, const char **origin);
 const char *app_origin(const app *a);
 const char *app_vkey(const app *a); /* C2SP verifier key */
 
@@ -75,6 +82,8 @@ int app_append(app *a, const json_t *event, const app_write_opts *o, ledger_entr
 /* Sign and store a checkpoint when the tree has grown since the last one;
  * *note receives the latest signed checkpoint either way. */
 int app_checkpoint(app *a, bool sign_if_stale, char **note, sl_err *err);
+/* The same for either log (STORE_LOG_CASES, STORE_LOG_ACCESS). */
+int app_checkpoint_log(app *a, int log, bool sign_if_stale, char **note, sl_err *err);
 
 /* --- rules (DESIGN 6) --- */
 

@@ -16,6 +16,9 @@ typedef struct app_lean app_lean;
 struct app {
 	store *store;
 	ledger *ledger;
+	ledger *access; /* the access log (auth.c) */
+	char *access_origin; /* "<origin>/access": its checkpoints' origin line */
+	int64_t auth_now; /* auth.c's clock, fixed by auth_clock_set (tests); 0: the real one */
 	char *origin;
 	char *vkey;
 	char *key_path;

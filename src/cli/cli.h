@@ -44,6 +44,8 @@ int cli_usage_error(const char *command, const char *fmt, ...) __attribute__((fo
 void cli_print_usage(const char *command, FILE *out);
 const char *cli_recorder(void);            /* "cli:<login>" */
 int cli_parse_u64(const char *s, uint64_t *out);
+/* "cases" -> STORE_LOG_CASES, "access" -> STORE_LOG_ACCESS, else -1 (--log). */
+int cli_parse_log(const char *s);
 
 #define CLI_COMMON_OPTIONS \
 	{"db", required_argument, NULL, 'd'}, {"key", required_argument, NULL, 'k'}, \
@@ -69,5 +71,11 @@ int cmd_tick(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_child(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+/* users, partner tokens, the access log (helper A) */
+int cmd_user(int argc, char **argv);
+int cmd_token(int argc, char **argv);
+int cmd_access(int argc, char **argv);
+/* the HTTP server (helper B) */
+int cmd_serve(int argc, char **argv);
 
 #endif

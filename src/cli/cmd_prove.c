@@ -3,7 +3,8 @@
  * (RFC 9162 2.1.3 and 2.1.4), as text or JSON.
  *
  * The default tree size is the latest signed checkpoint's, so a proof
- * printed here checks against a root someone can hold us to.
+ * printed here checks against a root someone can hold us to.  `--log
+ * access` proves entries of the access log instead of the case ledger.
  */
 #include "util/common.h"
 #include "cli/cli.h"
@@ -23,10 +24,17 @@ static void print_hash_list(buf *out, const uint8_t *path, size_t n)
 	buf_putc(out, ']');
 }
 
+static int proof_log = STORE_LOG_CASES; /* --log */
+
+static ledger *proof_ledger(app *a)
+{
+	return app_log(a, proof_log, NULL);
+}
+
 static int latest_size(app *a, uint64_t *size, sl_err *err)
 {
 	char *note = NULL;
-	int rc = store_checkpoint_latest(app_store(a), STORE_LOG_CASES, size, &note, err);
+	int rc = store_checkpoint_latest(app_store(a), proof_log, size, &note, err);
 	free(note);
 	return rc;
 }
@@ -48,8 +56,8 @@ static int prove_inclusion(app *a, uint64_t seq, uint64_t size, bool have_size, 
 		        (unsigned long long)seq, (unsigned long long)size);
 		return 1;
 	}
-	if (ledger_inclusion_proof(app_ledger(a), seq, size, &path, &n, &err) ||
-	    ledger_leaf_hash(app_ledger(a), seq, leaf, &err) || ledger_root(app_ledger(a), size, root, &err)) {
+	if (ledger_inclusion_proof(proof_ledger(a), seq, size, &path, &n, &err) ||
+	    ledger_leaf_hash(proof_ledger(a), seq, leaf, &err) || ledger_root(proof_ledger(a), size, root, &err)) {
 		rc = cli_fail(&err);
 		goto done;
 	}
@@ -90,8 +98,8 @@ static int prove_consistency(app *a, uint64_t from, uint64_t to, bool json)
 	sl_err err = {0};
 	int rc = 0;
 
-	if (ledger_consistency_proof(app_ledger(a), from, to, &path, &n, &err) ||
-	    ledger_root(app_ledger(a), from, r1, &err) || ledger_root(app_ledger(a), to, r2, &err)) {
+	if (ledger_consistency_proof(proof_ledger(a), from, to, &path, &n, &err) ||
+	    ledger_root(proof_ledger(a), from, r1, &err) || ledger_root(proof_ledger(a), to, r2, &err)) {
 		rc = cli_fail(&err);
 		goto done;
 	}
@@ -126,6 +134,7 @@ int cmd_prove(int argc, char **argv)
 	                                     {"from", required_argument, NULL, 'f'},
 	                                     {"to", required_argument, NULL, 't'},
 	                                     {"json", no_argument, NULL, 'j'},
+	                                     {"log", required_argument, NULL, 'l'},
 	                                     {0}};
 	uint64_t size = 0, from = 0, to = 0, seq = 0;
 	bool have_size = false, have_from = false, have_to = false, json = false;
@@ -142,6 +151,10 @@ int cmd_prove(int argc, char **argv)
 		case 'f': have_from = true; if (cli_parse_u64(optarg, &from)) goto bad_number; break;
 		case 't': have_to = true; if (cli_parse_u64(optarg, &to)) goto bad_number; break;
 		case 'j': json = true; break;
+		case 'l':
+			if ((proof_log = cli_parse_log(optarg)) < 0)
+				return cli_usage_error("prove", "--log: `%s` is not cases or access", optarg);
+			break;
 		default: return cli_usage_error("prove", "unknown option");
 		}
 	}

@@ -29,11 +29,13 @@ const cli_command cli_commands[] = {
 	{"export", cmd_export, "print every event as an export line", "\n"},
 	{"key", cmd_key, "print the C2SP signed-note verifier key", "\n"},
 	{"checkpoint", cmd_checkpoint, "print the current signed checkpoint (signing one if the log grew)",
-	 "\n  --no-sign     print the latest stored checkpoint without signing a new one\n"},
+	 "\n  --no-sign     print the latest stored checkpoint without signing a new one\n"
+	 "  --log LOG     cases (default) or access: the access log's checkpoint\n"},
 	{"prove", cmd_prove, "print an inclusion or consistency proof",
 	 "SEQ [--size N] [--json]\n       prove --from M --to N [--json]\n"
-	 "  --size N      tree size to prove against (default: the latest checkpoint's)\n"},
-	{"verify", cmd_verify, "recompute every leaf and root and check every checkpoint", "\n"},
+	 "  --size N      tree size to prove against (default: the latest checkpoint's)\n"
+	 "  --log LOG     cases (default) or access: prove access log entries\n"},
+	{"verify", cmd_verify, "recompute every leaf and root and check every checkpoint, of both logs", "\n"},
 	{"events", cmd_events, "print a child's events in order, as JSON lines", "--child ID\n"},
 	{"rebuild", cmd_rebuild, "drop the projections and derive them again from the ledger",
 	 "[--dump FILE [--dump-only]]\n  --dump FILE   then write every projection table in a stable text form (- for stdout)\n"
@@ -56,6 +58,29 @@ const cli_command cli_commands[] = {
 	 "  --from DATE   first day (default 2021-04-01); --to DATE last day (default 2026-03-31)\n"
 	 "  --drift PCT   share of families whose cases drift (default 12)\n"
 	 "  --jsonl       print the events as JSONL instead of writing them into a new --db\n"},
+	/* users, partner tokens, the access log (helper A) */
+	{"user", cmd_user, "add, list, disable users or change a password (the password is read from stdin)",
+	 "add LOGIN --role ROLE [--team TEAM] [--name NAME]\n"
+	 "       user list [--json] | user disable LOGIN | user passwd LOGIN\n"
+	 "  --role ROLE   social_worker, team_manager, senior_manager, director, reviewer, data_officer, admin\n"
+	 "  --team TEAM   the user's team (a team manager needs one)\n"
+	 "  the password is one line of stdin when it is not a terminal, else asked twice without echo\n"},
+	{"token", cmd_token, "make, list or revoke a partner agency's bearer token (shown once)",
+	 "add --agency AGENCY --name NAME | token list [--json] | token revoke --agency AGENCY --name NAME\n"},
+	{"access", cmd_access, "who looked at a child's record, from the access log", "--child ID [--json]\n"},
+	/* the HTTP server (helper B) */
+	{"serve", cmd_serve, "run the HTTP server: JSON API, sign-in, both logs as C2SP tlog-tiles",
+	 "[--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE] [options]\n"
+	 "  --listen ADDR:PORT      default 127.0.0.1:8080; port 0 picks a free one (printed on stdout)\n"
+	 "  --tls-cert FILE, --tls-key FILE   serve HTTPS with these PEM files\n"
+	 "  --threads N             worker threads (default: one per core)\n"
+	 "  --max-body BYTES        request body limit (default 1048576)\n"
+	 "  --timeout SECONDS       a request must arrive within this; idle connections close (default 30)\n"
+	 "  --max-connections N     concurrent connections (default 1024)\n"
+	 "  --session-idle SECONDS  session idle timeout (default 1800)\n"
+	 "  --session-max SECONDS   session absolute timeout (default 43200)\n"
+	 "  --checkpoint-interval MS  sign a checkpoint this often when a log grew (default 1000)\n"
+	 "  SIGTERM or SIGINT stops it after the requests in flight\n"},
 };
 const size_t cli_command_count = SL_ARRAY_LEN(cli_commands);
 
@@ -176,6 +201,15 @@ int cli_parse_u64(const char *s, uint64_t *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+int cli_parse_log(const char *s)
+{
+	if (strcmp(s, "cases") == 0)
+		return STORE_LOG_CASES;
+	if (strcmp(s, "access") == 0)
+		return STORE_LOG_ACCESS;
+	return -1;
 }
 
 int main(int argc, char **argv)

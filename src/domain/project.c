@@ -543,6 +543,30 @@ static int alert_resolved(pctx *c)
 	return store_alert_resolve(c->s, str(c->data, "alert"), &how, c->err);
 }
 
+/* ---- sealing and grants (DESIGN 8) --------------------------------------- */
+
+static int record_sealed(pctx *c)
+{
+	return store_seal(c->s, child_of(c), c->seq, c->day, project_actor(c->event, c->recorder), c->err);
+}
+
+static int record_unsealed(pctx *c)
+{
+	return store_unseal(c->s, child_of(c), c->seq, c->day, project_actor(c->event, c->recorder), c->err);
+}
+
+static int access_granted(pctx *c)
+{
+	return store_grant(c->s, child_of(c), str(c->data, "user"), c->seq, c->day,
+	                   project_actor(c->event, c->recorder), c->err);
+}
+
+static int access_revoked(pctx *c)
+{
+	return store_revoke(c->s, child_of(c), str(c->data, "user"), c->seq, c->day,
+	                    project_actor(c->event, c->recorder), c->err);
+}
+
 /* ---- amendments ---------------------------------------------------------- */
 
 static int amendment_requested(pctx *c)
@@ -725,6 +749,10 @@ static const struct projector {
 	{"alert.raised", alert_raised, AMEND_NONE},
 	{"alert.acknowledged", alert_acknowledged, AMEND_NONE},
 	{"alert.resolved", alert_resolved, AMEND_NONE},
+	{"record.sealed", record_sealed, AMEND_NONE},
+	{"record.unsealed", record_unsealed, AMEND_NONE},
+	{"access.granted", access_granted, AMEND_NONE},
+	{"access.revoked", access_revoked, AMEND_NONE},
 };
 
 static const struct projector *find_projector(const char *kind)

@@ -8,7 +8,8 @@
  * their details, links, episodes of the case (contact, referral,
  * assessment, strategy, s47, conference, meeting, cp_plan, cin_plan, lac,
  * case), the CP plan's categories, visits, notes, concerns, injuries,
- * missing episodes, risk flags, allocations, escalations and alerts.
+ * missing episodes, risk flags, allocations, escalations and alerts; and
+ * who may read a record: sealing and grants (DESIGN 8, docs/security.md).
  * project.c's header gives the case and plan semantics (DESIGN 6.1.3,
  * 6.1.4) and which amended fields the rows follow.
  *

@@ -25,6 +25,7 @@
 #include <jansson.h>
 
 #include "domain/codes.h"
+#include "domain/nhs.h"
 #include "domain/vocab.h"
 #include "util/date.h"
 
@@ -315,6 +316,14 @@ static const field f_alert_raised[] = {
 	{"reason", T_TEXT, REQ, NULL},
 	{"evidence", T_SEQS, REQ, NULL},
 };
+/* Who may read a child's record (DESIGN 8): sealing needs a named grant
+ * or break-glass to open the record; a grant names a user's login. */
+static const field f_record_sealing[] = {CHILD, {"reason", T_TEXT, REQ, NULL}};
+static const field f_access_grant[] = {
+	CHILD,
+	{"user", T_LOGIN, REQ, NULL},
+	{"reason", T_TEXT, REQ, NULL},
+};
 static const field f_alert_acknowledged[] = {
 	{"alert", T_ALERT, REQ, NULL},
 	{"note", T_TEXT, OPT, NULL},
@@ -372,6 +381,13 @@ static const kind kinds[] = {
 	KIND("alert.raised", f_alert_raised, check_alert_raised),
 	KIND("alert.acknowledged", f_alert_acknowledged, NULL),
 	KIND("alert.resolved", f_alert_resolved, NULL),
+	KIND("record.sealed", f_record_sealing, NULL),
+	KIND("record.unsealed", f_record_sealing, NULL),
+	KIND("access.granted", f_access_grant, NULL),
+	KIND("access.revoked", f_access_grant, NULL),
+	/* system-only: recorded with the access log entry when someone breaks
+	 * the glass on a sealed record, so the child's team manager sees it */
+	KIND("access.break_glass", f_access_grant, NULL),
 };
 
 /* The envelope (DESIGN 4 and 5).  `kind` comes first so that `data` can be
@@ -986,7 +1002,10 @@ static int check_target(vctx *c, const field *f, const path *p, const json_t *v)
 	if ((rc = resolve_event(c, p, v, &got)) < 0 || !got)
 		return rc;
 	k = find_kind(got);
-	if (k && !has_prefix(got, "amendment.") && !has_prefix(got, "alert.")) {
+	/* who may see a record is changed by the next grant or seal, never by
+	 * rewriting the last one */
+	if (k && !has_prefix(got, "amendment.") && !has_prefix(got, "alert.") && !has_prefix(got, "access.") &&
+	    !has_prefix(got, "record.")) {
 		c->target_kind = k;
 		return 0;
 	}
@@ -1109,6 +1128,10 @@ static int check_kind(vctx *c, const field *f, const path *p, const json_t *v)
 		if (strcmp(s, "alert.raised") == 0 && !(c->opts && (c->opts->restore || c->opts->system)))
 			return fail_at(c, SL_EINVAL, p,
 			               "`alert.raised` is recorded only by safeledger's rules engine");
+		if (strcmp(s, "access.break_glass") == 0 && !(c->opts && (c->opts->restore || c->opts->system)))
+			return fail_at(c, SL_EINVAL, p,
+			               "`access.break_glass` is recorded only by safeledger, when a sealed "
+			               "record is opened by break-glass");
 		return 0;
 	}
 	show_value(&shown, s);
@@ -1423,19 +1446,7 @@ const char *vocab_abuse_census_code(const char *category)
  * check digit, 11 counts as 0, and 10 means the number was never issued. */
 bool vocab_nhs_number_valid(const char *s)
 {
-	int sum = 0, check;
-
-	for (int i = 0; i < 10; i++)
-		if (!is_digit(s[i]))
-			return false;
-	if (s[10] != '\0')
-		return false;
-	for (int i = 0; i < 9; i++)
-		sum += (s[i] - '0') * (10 - i);
-	check = 11 - sum % 11;
-	if (check == 11)
-		check = 0;
-	return check != 10 && check == s[9] - '0';
+	return nhs_number_valid(s); /* one check digit rule: domain/nhs.c */
 }
 
 bool vocab_person_id_valid(const char *s)

@@ -56,7 +56,7 @@ typedef struct vocab_resolver {
 
 typedef struct vocab_opts {
 	bool restore; /* an export line being restored: `recorder` is required */
-	bool system;  /* written by safeledger itself: `alert.raised` is allowed */
+	bool system;  /* written by safeledger itself: `alert.raised` and `access.break_glass` are allowed */
 } vocab_opts;
 
 /*

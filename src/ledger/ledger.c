@@ -217,7 +217,7 @@ int ledger_append(ledger *l, const char *kind, const char *canonical, size_t len
 	ev.salt = (opts && opts->salt) ? opts->salt : next_salt(l);
 	ev.event = canonical;
 	ev.event_len = len;
-	if ((rc = store_event_append(l->store, &ev, err)))
+	if ((rc = store_log_append(l->store, l->log, &ev, err)))
 		return rc;
 	ledger_row_leaf_hash(&ev, &l->scratch, out->leaf_hash);
 	return merkle_tree_append(l->tree, out->leaf_hash, err);

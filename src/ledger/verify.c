@@ -167,14 +167,14 @@ int verify_log(store *s, int log, const note_verifier *verifier, const char *ori
 	v.progress_ctx = progress_ctx;
 	merkle_stream_init(&v.stream);
 
-	if ((rc = store_tile_tree_size(s, log, &v.tree_size, err)) || (rc = store_event_last_seq(s, &last_seq, err)))
+	if ((rc = store_tile_tree_size(s, log, &v.tree_size, err)) || (rc = store_log_last_seq(s, log, &last_seq, err)))
 		goto done;
 	v.total = last_seq;
 	if ((rc = store_checkpoint_scan(s, log, load_checkpoint, &v, err)))
 		goto done;
 	if ((rc = check_checkpoints(&v, err))) /* size-0 checkpoints */
 		goto done;
-	if ((rc = store_event_scan(s, 1, 0, check_row, &v, err)))
+	if ((rc = store_log_scan(s, log, 1, 0, check_row, &v, err)))
 		goto done;
 	if (v.stream.size < v.tree_size) {
 		res->bad_seq = v.stream.size + 1;

@@ -910,6 +910,12 @@ static const struct handler {
 	{"alert.raised", on_alert_raised},
 	{"alert.acknowledged", on_alert_decided},
 	{"alert.resolved", on_alert_decided},
+	/* who may read a record (DESIGN 8): nothing for the rules */
+	{"record.sealed", on_nothing},
+	{"record.unsealed", on_nothing},
+	{"access.granted", on_nothing},
+	{"access.revoked", on_nothing},
+	{"access.break_glass", on_nothing},
 };
 
 /* --- the public interface --- */

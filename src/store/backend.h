@@ -92,13 +92,64 @@ typedef struct store_backend_ops {
 	int (*alert_acknowledge)(void *impl, const char *ref, const store_closing *c, sl_err *err);
 	int (*alert_resolve)(void *impl, const char *ref, const store_closing *c, sl_err *err);
 	int (*alert_seq)(void *impl, const char *ref, uint64_t *seq, sl_err *err);
+	int (*alert_open_count)(void *impl, uint64_t *count, sl_err *err);
 	int (*projection_dump)(void *impl, store_row_cb cb, void *ctx, sl_err *err);
 	int (*projection_counts)(void *impl, store_count_cb cb, void *ctx, sl_err *err);
 	int (*projections_clear)(void *impl, sl_err *err);
 
 	/* --- users, sessions, partner tokens, access grants (sqlite_auth.c) --- */
+	int (*user_add)(void *impl, const store_user *u, const char *now, sl_err *err);
+	int (*user_get)(void *impl, const char *login, store_user_cb cb, void *ctx, sl_err *err);
+	int (*user_list)(void *impl, store_user_cb cb, void *ctx, sl_err *err);
+	int (*user_password)(void *impl, const char *login, const char *password, const char *now, sl_err *err);
+	int (*user_disable)(void *impl, const char *login, const char *now, sl_err *err);
+	int (*session_add)(void *impl, const store_session *x, sl_err *err);
+	int (*session_get)(void *impl, const uint8_t *token_hash, store_session_cb cb, void *ctx, sl_err *err);
+	int (*session_touch)(void *impl, const uint8_t *token_hash, int64_t last_seen, sl_err *err);
+	int (*session_delete)(void *impl, const uint8_t *token_hash, sl_err *err);
+	int (*session_purge)(void *impl, int64_t idle_before, int64_t created_before, sl_err *err);
+	int (*login_failure_add)(void *impl, const char *login, int64_t at, const char *client, sl_err *err);
+	int (*login_failures)(void *impl, const char *login, int64_t since, int64_t *times, unsigned max,
+	                      unsigned *n, sl_err *err);
+	int (*login_failures_clear)(void *impl, const char *login, int64_t before, sl_err *err);
+	int (*token_add)(void *impl, const store_token *t, sl_err *err);
+	int (*token_get)(void *impl, const uint8_t *token_hash, store_token_cb cb, void *ctx, sl_err *err);
+	int (*token_list)(void *impl, store_token_cb cb, void *ctx, sl_err *err);
+	int (*token_revoke)(void *impl, const char *agency, const char *name, const char *now, sl_err *err);
+	int (*access_append)(void *impl, const store_event *ev, sl_err *err);
+	int (*access_last_seq)(void *impl, uint64_t *seq, sl_err *err);
+	int (*access_scan)(void *impl, uint64_t from, uint64_t to, store_event_cb cb, void *ctx, sl_err *err);
+	int (*access_of_child)(void *impl, const char *child, store_event_cb cb, void *ctx, sl_err *err);
+	int (*seal)(void *impl, const char *child, uint64_t seq, const char *day, const char *by, sl_err *err);
+	int (*unseal)(void *impl, const char *child, uint64_t seq, const char *day, const char *by, sl_err *err);
+	int (*grant)(void *impl, const char *child, const char *login, uint64_t seq, const char *day, const char *by,
+	             sl_err *err);
+	int (*revoke)(void *impl, const char *child, const char *login, uint64_t seq, const char *day,
+	              const char *by, sl_err *err);
+	int (*access_facts)(void *impl, const char *child, const char *login, store_access_facts *out,
+	                    sl_err *err);
 
 	/* --- reads for the API and pages (sqlite_read.c) --- */
+	int (*person_get)(void *impl, const char *id, store_person_cb cb, void *ctx, sl_err *err);
+	int (*person_by_nhs)(void *impl, const char *nhs_number, store_person_cb cb, void *ctx, sl_err *err);
+	int (*child_episodes)(void *impl, const char *child, store_episode_cb cb, void *ctx, sl_err *err);
+	int (*child_cp_categories)(void *impl, const char *child, store_cp_category_cb cb, void *ctx, sl_err *err);
+	int (*child_concerns)(void *impl, const char *child, bool open_only, store_concern_cb cb, void *ctx,
+	                      sl_err *err);
+	int (*child_allocation)(void *impl, const char *child, store_allocation_cb cb, void *ctx, sl_err *err);
+	int (*child_allocated_to)(void *impl, const char *child, const char *worker, const char *team, bool *out,
+	                          sl_err *err);
+	int (*child_counts)(void *impl, const char *child, store_child_tally *out, sl_err *err);
+	int (*person_links)(void *impl, const char *person, store_link_cb cb, void *ctx, sl_err *err);
+	int (*person_risk_flags)(void *impl, const char *person, store_risk_flag_cb cb, void *ctx, sl_err *err);
+	int (*alerts)(void *impl, const store_alert_query *q, store_alert_cb cb, void *ctx, sl_err *err);
+	int (*chronology)(void *impl, const store_chrono_query *q, store_chrono_cb cb, void *ctx, sl_err *err);
+	int (*caseloads)(void *impl, const char *team, const char *worker, const char *overdue_codes,
+	                 store_caseload_cb cb, void *ctx, sl_err *err);
+	int (*amendments_pending)(void *impl, store_amendment_cb cb, void *ctx, sl_err *err);
+	int (*amendment_requests_of)(void *impl, uint64_t target_seq, store_amendment_cb cb, void *ctx, sl_err *err);
+	int (*events_of_kind)(void *impl, const char *kind, const char *team, unsigned limit, store_event_cb cb,
+	                      void *ctx, sl_err *err);
 } store_backend_ops;
 
 extern const store_backend_ops store_sqlite_ops;

@@ -126,6 +126,52 @@ static const char *const migrations[] = {
 	/* an older database's events are not in the new tables yet: the app
 	 * rebuilds the projections on its next writable open */
 	"INSERT INTO meta SELECT 'projections_stale', '1' WHERE EXISTS (SELECT 1 FROM ledger);",
+
+	/* 3: users, sessions, partner tokens, login failures (sqlite_auth.c),
+	 * the access log (a second Merkle log, rows shaped like the ledger's
+	 * and append-only the same way; its tiles and checkpoints are the
+	 * log = 1 rows of merkle_tile and checkpoint), and the projections of
+	 * sealing and grants.  Secrets are never stored: passwords as Argon2id
+	 * strings, session and partner tokens as SHA-256 of the token.  Times
+	 * that are compared (sessions, failures) are Unix seconds. */
+	"CREATE TABLE app_user("
+	"  login TEXT PRIMARY KEY, role TEXT NOT NULL, team TEXT, name TEXT,"
+	"  password TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0,"
+	"  created_at TEXT NOT NULL, updated_at TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE app_session("
+	"  token_hash BLOB PRIMARY KEY CHECK (length(token_hash) = 32),"
+	"  login TEXT NOT NULL REFERENCES app_user(login), csrf TEXT NOT NULL,"
+	"  created INTEGER NOT NULL, last_seen INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX app_session_login ON app_session(login);"
+	"CREATE TABLE partner_token("
+	"  token_hash BLOB PRIMARY KEY CHECK (length(token_hash) = 32),"
+	"  agency TEXT NOT NULL, name TEXT NOT NULL, created_at TEXT NOT NULL, revoked_at TEXT,"
+	"  UNIQUE (agency, name)) WITHOUT ROWID;"
+	"CREATE TABLE login_failure(login TEXT NOT NULL, at INTEGER NOT NULL, client TEXT);"
+	"CREATE INDEX login_failure_login ON login_failure(login, at);"
+	"CREATE TABLE access_log("
+	"  seq INTEGER PRIMARY KEY CHECK (seq > 0),"
+	"  recorded_at TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  salt BLOB NOT NULL CHECK (length(salt) = 32),"
+	"  entry TEXT NOT NULL);"
+	"CREATE TRIGGER access_log_no_update BEFORE UPDATE ON access_log"
+	"  BEGIN SELECT RAISE(ABORT, 'the access log is append-only: rows cannot be updated'); END;"
+	"CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log"
+	"  BEGIN SELECT RAISE(ABORT, 'the access log is append-only: rows cannot be deleted'); END;"
+	/* who looked at a child: an index on the entry itself, so it cannot
+	 * disagree with what the Merkle leaf commits to */
+	"CREATE INDEX access_log_child ON access_log(json_extract(entry, '$.child'), seq);"
+	"CREATE TABLE sealing("
+	"  child TEXT NOT NULL, sealed_seq INTEGER NOT NULL, sealed_day TEXT NOT NULL, sealed_by TEXT NOT NULL,"
+	"  unsealed_seq INTEGER, unsealed_day TEXT, unsealed_by TEXT,"
+	"  PRIMARY KEY (child, sealed_seq)) WITHOUT ROWID;"
+	"CREATE TABLE access_grant("
+	"  child TEXT NOT NULL, login TEXT NOT NULL,"
+	"  granted_seq INTEGER NOT NULL, granted_day TEXT NOT NULL, granted_by TEXT NOT NULL,"
+	"  revoked_seq INTEGER, revoked_day TEXT, revoked_by TEXT,"
+	"  PRIMARY KEY (child, login, granted_seq)) WITHOUT ROWID;"
+	"CREATE INDEX access_grant_login ON access_grant(login, child);",
 };
 
 /* The projection tables: what store_projection_dump walks (each ordered by
@@ -153,13 +199,17 @@ static const struct {
 	{"allocation", "SELECT * FROM allocation ORDER BY seq", "SELECT count(*) FROM allocation"},
 	{"escalation", "SELECT * FROM escalation ORDER BY seq", "SELECT count(*) FROM escalation"},
 	{"alert", "SELECT * FROM alert ORDER BY ref", "SELECT count(*) FROM alert"},
+	{"sealing", "SELECT * FROM sealing ORDER BY child, sealed_seq", "SELECT count(*) FROM sealing"},
+	{"access_grant", "SELECT * FROM access_grant ORDER BY child, login, granted_seq",
+	 "SELECT count(*) FROM access_grant"},
 };
 
 static const char projections_clear_sql[] =
 	"DELETE FROM event_ref; DELETE FROM person; DELETE FROM event_person; DELETE FROM amendment;"
 	" DELETE FROM link; DELETE FROM episode; DELETE FROM cp_category; DELETE FROM visit; DELETE FROM note;"
 	" DELETE FROM concern; DELETE FROM injury; DELETE FROM missing; DELETE FROM risk_flag;"
-	" DELETE FROM allocation; DELETE FROM escalation; DELETE FROM alert;";
+	" DELETE FROM allocation; DELETE FROM escalation; DELETE FROM alert;"
+	" DELETE FROM sealing; DELETE FROM access_grant;";
 
 enum stmt_id {
 	ST_META_GET,
@@ -1396,6 +1446,28 @@ static int sqlite_alert_seq(void *impl, const char *ref, uint64_t *seq, sl_err *
 	return seq_by_key(impl, ST_ALERT_SEQ, ref, seq, err, "unknown alert", "looking up an alert");
 }
 
+/* Alerts not yet resolved (acknowledged ones count: acknowledging is not
+ * acting), for /metrics. */
+static int sqlite_alert_open_count(void *impl, uint64_t *count, sl_err *err)
+{
+	static const char sql[] = "SELECT count(*) FROM alert WHERE resolved_seq IS NULL";
+	sqlite_store *s = impl;
+	sqlite3_stmt *st = sq_stmt(s, sql, err);
+	int rc;
+
+	if (!st)
+		return SL_EIO;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*count = (uint64_t)sqlite3_column_int64(st, 0);
+		rc = 0;
+	} else {
+		rc = sq_fail(s, err, "counting open alerts");
+	}
+	sq_reset(st);
+	return rc;
+}
+
 /* One table of the dump.  Rare (a rebuild check, a test), so the statement
  * is prepared here rather than cached. */
 static int dump_table(sqlite_store *s, size_t t, store_row_cb cb, void *ctx, sl_err *err)
@@ -1529,11 +1601,54 @@ const store_backend_ops store_sqlite_ops = {
 	.alert_acknowledge = sqlite_alert_acknowledge,
 	.alert_resolve = sqlite_alert_resolve,
 	.alert_seq = sqlite_alert_seq,
+	.alert_open_count = sqlite_alert_open_count,
 	.projection_dump = sqlite_projection_dump,
 	.projection_counts = sqlite_projection_counts,
 	.projections_clear = sqlite_projections_clear,
 
 	/* --- users, sessions, partner tokens, access grants (sqlite_auth.c) --- */
+	.user_add = sqlite_user_add,
+	.user_get = sqlite_user_get,
+	.user_list = sqlite_user_list,
+	.user_password = sqlite_user_password,
+	.user_disable = sqlite_user_disable,
+	.session_add = sqlite_session_add,
+	.session_get = sqlite_session_get,
+	.session_touch = sqlite_session_touch,
+	.session_delete = sqlite_session_delete,
+	.session_purge = sqlite_session_purge,
+	.login_failure_add = sqlite_login_failure_add,
+	.login_failures = sqlite_login_failures,
+	.login_failures_clear = sqlite_login_failures_clear,
+	.token_add = sqlite_token_add,
+	.token_get = sqlite_token_get,
+	.token_list = sqlite_token_list,
+	.token_revoke = sqlite_token_revoke,
+	.access_append = sqlite_access_append,
+	.access_last_seq = sqlite_access_last_seq,
+	.access_scan = sqlite_access_scan,
+	.access_of_child = sqlite_access_of_child,
+	.seal = sqlite_seal,
+	.unseal = sqlite_unseal,
+	.grant = sqlite_grant,
+	.revoke = sqlite_revoke,
+	.access_facts = sqlite_access_facts,
 
 	/* --- reads for the API and pages (sqlite_read.c) --- */
+	.person_get = sqlite_person_get,
+	.person_by_nhs = sqlite_person_by_nhs,
+	.child_episodes = sqlite_child_episodes,
+	.child_cp_categories = sqlite_child_cp_categories,
+	.child_concerns = sqlite_child_concerns,
+	.child_allocation = sqlite_child_allocation,
+	.child_allocated_to = sqlite_child_allocated_to,
+	.child_counts = sqlite_child_counts,
+	.person_links = sqlite_person_links,
+	.person_risk_flags = sqlite_person_risk_flags,
+	.alerts = sqlite_alerts,
+	.chronology = sqlite_chronology,
+	.caseloads = sqlite_caseloads,
+	.amendments_pending = sqlite_amendments_pending,
+	.amendment_requests_of = sqlite_amendment_requests_of,
+	.events_of_kind = sqlite_events_of_kind,
 };

@@ -58,7 +58,57 @@ int sq_exec(sqlite_store *s, const char *sql, sl_err *err, const char *what);
 int sq_run(sqlite_store *s, const char *sql, int *changes, sl_err *err, const char *what, const char *types, ...);
 
 /* --- users, sessions, partner tokens, access grants (sqlite_auth.c) --- */
+int sqlite_user_add(void *impl, const store_user *u, const char *now, sl_err *err);
+int sqlite_user_get(void *impl, const char *login, store_user_cb cb, void *ctx, sl_err *err);
+int sqlite_user_list(void *impl, store_user_cb cb, void *ctx, sl_err *err);
+int sqlite_user_password(void *impl, const char *login, const char *password, const char *now, sl_err *err);
+int sqlite_user_disable(void *impl, const char *login, const char *now, sl_err *err);
+int sqlite_session_add(void *impl, const store_session *x, sl_err *err);
+int sqlite_session_get(void *impl, const uint8_t *token_hash, store_session_cb cb, void *ctx, sl_err *err);
+int sqlite_session_touch(void *impl, const uint8_t *token_hash, int64_t last_seen, sl_err *err);
+int sqlite_session_delete(void *impl, const uint8_t *token_hash, sl_err *err);
+int sqlite_session_purge(void *impl, int64_t idle_before, int64_t created_before, sl_err *err);
+int sqlite_login_failure_add(void *impl, const char *login, int64_t at, const char *client, sl_err *err);
+int sqlite_login_failures(void *impl, const char *login, int64_t since, int64_t *times, unsigned max,
+                          unsigned *n, sl_err *err);
+int sqlite_login_failures_clear(void *impl, const char *login, int64_t before, sl_err *err);
+int sqlite_token_add(void *impl, const store_token *t, sl_err *err);
+int sqlite_token_get(void *impl, const uint8_t *token_hash, store_token_cb cb, void *ctx, sl_err *err);
+int sqlite_token_list(void *impl, store_token_cb cb, void *ctx, sl_err *err);
+int sqlite_token_revoke(void *impl, const char *agency, const char *name, const char *now, sl_err *err);
+int sqlite_access_append(void *impl, const store_event *ev, sl_err *err);
+int sqlite_access_last_seq(void *impl, uint64_t *seq, sl_err *err);
+int sqlite_access_scan(void *impl, uint64_t from, uint64_t to, store_event_cb cb, void *ctx, sl_err *err);
+int sqlite_access_of_child(void *impl, const char *child, store_event_cb cb, void *ctx, sl_err *err);
+int sqlite_seal(void *impl, const char *child, uint64_t seq, const char *day, const char *by, sl_err *err);
+int sqlite_unseal(void *impl, const char *child, uint64_t seq, const char *day, const char *by, sl_err *err);
+int sqlite_grant(void *impl, const char *child, const char *login, uint64_t seq, const char *day,
+                 const char *by, sl_err *err);
+int sqlite_revoke(void *impl, const char *child, const char *login, uint64_t seq, const char *day,
+                  const char *by, sl_err *err);
+int sqlite_access_facts(void *impl, const char *child, const char *login, store_access_facts *out,
+                        sl_err *err);
 
 /* --- reads for the API and pages (sqlite_read.c) --- */
+int sqlite_person_get(void *impl, const char *id, store_person_cb cb, void *ctx, sl_err *err);
+int sqlite_person_by_nhs(void *impl, const char *nhs_number, store_person_cb cb, void *ctx, sl_err *err);
+int sqlite_child_episodes(void *impl, const char *child, store_episode_cb cb, void *ctx, sl_err *err);
+int sqlite_child_cp_categories(void *impl, const char *child, store_cp_category_cb cb, void *ctx, sl_err *err);
+int sqlite_child_concerns(void *impl, const char *child, bool open_only, store_concern_cb cb, void *ctx,
+                          sl_err *err);
+int sqlite_child_allocation(void *impl, const char *child, store_allocation_cb cb, void *ctx, sl_err *err);
+int sqlite_child_allocated_to(void *impl, const char *child, const char *worker, const char *team, bool *out,
+                              sl_err *err);
+int sqlite_child_counts(void *impl, const char *child, store_child_tally *out, sl_err *err);
+int sqlite_person_links(void *impl, const char *person, store_link_cb cb, void *ctx, sl_err *err);
+int sqlite_person_risk_flags(void *impl, const char *person, store_risk_flag_cb cb, void *ctx, sl_err *err);
+int sqlite_alerts(void *impl, const store_alert_query *q, store_alert_cb cb, void *ctx, sl_err *err);
+int sqlite_chronology(void *impl, const store_chrono_query *q, store_chrono_cb cb, void *ctx, sl_err *err);
+int sqlite_caseloads(void *impl, const char *team, const char *worker, const char *overdue_codes,
+                     store_caseload_cb cb, void *ctx, sl_err *err);
+int sqlite_amendments_pending(void *impl, store_amendment_cb cb, void *ctx, sl_err *err);
+int sqlite_amendment_requests_of(void *impl, uint64_t target_seq, store_amendment_cb cb, void *ctx, sl_err *err);
+int sqlite_events_of_kind(void *impl, const char *kind, const char *team, unsigned limit, store_event_cb cb,
+                          void *ctx, sl_err *err);
 
 #endif

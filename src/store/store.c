@@ -336,6 +336,11 @@ int store_alert_seq(store *s, const char *ref, uint64_t *seq, sl_err *err)
 	return s->ops->alert_seq(s->impl, ref, seq, err);
 }
 
+int store_alert_open_count(store *s, uint64_t *count, sl_err *err)
+{
+	return s->ops->alert_open_count(s->impl, count, err);
+}
+
 int store_projection_dump(store *s, store_row_cb cb, void *ctx, sl_err *err)
 {
 	return s->ops->projection_dump(s->impl, cb, ctx, err);
@@ -353,4 +358,235 @@ int store_projections_clear(store *s, sl_err *err)
 
 /* --- users, sessions, partner tokens, access grants --- */
 
+int store_user_add(store *s, const store_user *u, const char *now, sl_err *err)
+{
+	return s->ops->user_add(s->impl, u, now, err);
+}
+
+int store_user_get(store *s, const char *login, store_user_cb cb, void *ctx, sl_err *err)
+{
+	return s->ops->user_get(s->impl, login, cb, ctx, err);
+}
+
+int store_user_list(store *s, store_user_cb cb, void *ctx, sl_err *err)
+{
+	return s->ops->user_list(s->impl, cb, ctx, err);
+}
+
+int store_user_password(store *s, const char *login, const char *password, const char *now, sl_err *err)
+{
+	return s->ops->user_password(s->impl, login, password, now, err);
+}
+
+int store_user_disable(store *s, const char *login, const char *now, sl_err *err)
+{
+	return s->ops->user_disable(s->impl, login, now, err);
+}
+
+int store_session_add(store *s, const store_session *x, sl_err *err)
+{
+	return s->ops->session_add(s->impl, x, err);
+}
+
+int store_session_get(store *s, const uint8_t token_hash[32], store_session_cb cb, void *ctx, sl_err *err)
+{
+	return s->ops->session_get(s->impl, token_hash, cb, ctx, err);
+}
+
+int store_session_touch(store *s, const uint8_t token_hash[32], int64_t last_seen, sl_err *err)
+{
+	return s->ops->session_touch(s->impl, token_hash, last_seen, err);
+}
+
+int store_session_delete(store *s, const uint8_t token_hash[32], sl_err *err)
+{
+	return s->ops->session_delete(s->impl, token_hash, err);
+}
+
+int store_session_purge(store *s, int64_t idle_before, int64_t created_before, sl_err *err)
+{
+	return s->ops->session_purge(s->impl, idle_before, created_before, err);
+}
+
+int store_login_failure_add(store *s, const char *login, int64_t at, const char *client, sl_err *err)
+{
+	return s->ops->login_failure_add(s->impl, login, at, client, err);
+}
+
+int store_login_failures(store *s, const char *login, int64_t since, int64_t *times, unsigned max, unsigned *n,
+                         sl_err *err)
+{
+	return s->ops->login_failures(s->impl, login, since, times, max, n, err);
+}
+
+int store_login_failures_clear(store *s, const char *login, int64_t before, sl_err *err)
+{
+	return s->ops->login_failures_clear(s->impl, login, before, err);
+}
+
+int store_token_add(store *s, const store_token *t, sl_err *err)
+{
+	return s->ops->token_add(s->impl, t, err);
+}
+
+int store_token_get(store *s, const uint8_t token_hash[32], store_token_cb cb, void *ctx, sl_err *err)
+{
+	return s->ops->token_get(s->impl, token_hash, cb, ctx, err);
+}
+
+int store_token_list(store *s, store_token_cb cb, void *ctx, sl_err *err)
+{
+	return s->ops->token_list(s->impl, cb, ctx, err);
+}
+
+int store_token_revoke(store *s, const char *agency, const char *name, const char *now, sl_err *err)
+{
+	return s->ops->token_revoke(s->impl, agency, name, now, err);
+}
+
+/* The two logs share the ledger code; only their rows live apart. */
+int store_log_append(store *s, int log, const store_event *ev, sl_err *err)
+{
+	if (log == STORE_LOG_CASES)
+		return s->ops->event_append(s->impl, ev, err);
+	if (log == STORE_LOG_ACCESS)
+		return s->ops->access_append(s->impl, ev, err);
+	return sl_fail(err, SL_EINVAL, "no log %d", log);
+}
+
+int store_log_last_seq(store *s, int log, uint64_t *seq, sl_err *err)
+{
+	if (log == STORE_LOG_CASES)
+		return s->ops->event_last_seq(s->impl, seq, err);
+	if (log == STORE_LOG_ACCESS)
+		return s->ops->access_last_seq(s->impl, seq, err);
+	return sl_fail(err, SL_EINVAL, "no log %d", log);
+}
+
+int store_log_scan(store *s, int log, uint64_t from, uint64_t to, store_event_cb cb, void *ctx, sl_err *err)
+{
+	if (log == STORE_LOG_CASES)
+		return s->ops->event_scan(s->impl, from, to, cb, ctx, err);
+	if (log == STORE_LOG_ACCESS)
+		return s->ops->access_scan(s->impl, from, to, cb, ctx, err);
+	return sl_fail(err, SL_EINVAL, "no log %d", log);
+}
+
+int store_access_of_child(store *s, const char *child, store_event_cb cb, void *ctx, sl_err *err)
+{
+	return s->ops->access_of_child(s->impl, child, cb, ctx, err);
+}
+
+int store_seal(store *s, const char *child, uint64_t seq, const char *day, const char *by, sl_err *err)
+{
+	return s->ops->seal(s->impl, child, seq, day, by, err);
+}
+
+int store_unseal(store *s, const char *child, uint64_t seq, const char *day, const char *by, sl_err *err)
+{
+	return s->ops->unseal(s->impl, child, seq, day, by, err);
+}
+
+int store_grant(store *s, const char *child, const char *login, uint64_t seq, const char *day, const char *by,
+                sl_err *err)
+{
+	return s->ops->grant(s->impl, child, login, seq, day, by, err);
+}
+
+int store_revoke(store *s, const char *child, const char *login, uint64_t seq, const char *day, const char *by,
+                 sl_err *err)
+{
+	return s->ops->revoke(s->impl, child, login, seq, day, by, err);
+}
+
+int store_access_facts_get(store *s, const char *child, const char *login, store_access_facts *out, sl_err *err)
+{
+	return s->ops->access_facts(s->impl, child, login, out, err);
+}
+
 /* --- reads for the API and pages --- */
+int store_person_get(store *s, const char *id, store_person_cb cb, void *ctx, sl_err *err)
+{
+	return s->ops->person_get(s->impl, id, cb, ctx, err);
+}
+
+int store_person_by_nhs(store *s, const char *nhs_number, store_person_cb cb, void *ctx, sl_err *err)
+{
+	return s->ops->person_by_nhs(s->impl, nhs_number, cb, ctx, err);
+}
+
+int store_child_episodes(store *s, const char *child, store_episode_cb cb, void *ctx, sl_err *err)
+{
+	return s->ops->child_episodes(s->impl, child, cb, ctx, err);
+}
+
+int store_child_cp_categories(store *s, const char *child, store_cp_category_cb cb, void *ctx, sl_err *err)
+{
+	return s->ops->child_cp_categories(s->impl, child, cb, ctx, err);
+}
+
+int store_child_concerns(store *s, const char *child, bool open_only, store_concern_cb cb, void *ctx,
+                         sl_err *err)
+{
+	return s->ops->child_concerns(s->impl, child, open_only, cb, ctx, err);
+}
+
+int store_child_allocation(store *s, const char *child, store_allocation_cb cb, void *ctx, sl_err *err)
+{
+	return s->ops->child_allocation(s->impl, child, cb, ctx, err);
+}
+
+int store_child_allocated_to(store *s, const char *child, const char *worker, const char *team, bool *out,
+                             sl_err *err)
+{
+	return s->ops->child_allocated_to(s->impl, child, worker, team, out, err);
+}
+
+int store_child_counts(store *s, const char *child, store_child_tally *out, sl_err *err)
+{
+	return s->ops->child_counts(s->impl, child, out, err);
+}
+
+int store_person_links(store *s, const char *person, store_link_cb cb, void *ctx, sl_err *err)
+{
+	return s->ops->person_links(s->impl, person, cb, ctx, err);
+}
+
+int store_person_risk_flags(store *s, const char *person, store_risk_flag_cb cb, void *ctx, sl_err *err)
+{
+	return s->ops->person_risk_flags(s->impl, person, cb, ctx, err);
+}
+
+int store_alerts(store *s, const store_alert_query *q, store_alert_cb cb, void *ctx, sl_err *err)
+{
+	return s->ops->alerts(s->impl, q, cb, ctx, err);
+}
+
+int store_chronology(store *s, const store_chrono_query *q, store_chrono_cb cb, void *ctx, sl_err *err)
+{
+	if (!q->person)
+		return sl_fail(err, SL_EINVAL, "a chronology needs a person");
+	return s->ops->chronology(s->impl, q, cb, ctx, err);
+}
+
+int store_caseloads(store *s, const char *team, const char *worker, const char *overdue_codes,
+                    store_caseload_cb cb, void *ctx, sl_err *err)
+{
+	return s->ops->caseloads(s->impl, team, worker, overdue_codes, cb, ctx, err);
+}
+
+int store_amendments_pending(store *s, store_amendment_cb cb, void *ctx, sl_err *err)
+{
+	return s->ops->amendments_pending(s->impl, cb, ctx, err);
+}
+
+int store_amendment_requests_of(store *s, uint64_t target_seq, store_amendment_cb cb, void *ctx, sl_err *err)
+{
+	return s->ops->amendment_requests_of(s->impl, target_seq, cb, ctx, err);
+}
+
+int store_events_of_kind(store *s, const char *kind, const char *team, unsigned limit, store_event_cb cb,
+                         void *ctx, sl_err *err)
+{
+	return s->ops->events_of_kind(s->impl, kind, team, limit, cb, ctx, err);
+}

@@ -267,6 +267,8 @@ int store_alert_raise(store *s, const store_alert *a, sl_err *err);
 int store_alert_acknowledge(store *s, const char *ref, const store_closing *c, sl_err *err);
 int store_alert_resolve(store *s, const char *ref, const store_closing *c, sl_err *err);
 int store_alert_seq(store *s, const char *ref, uint64_t *seq, sl_err *err); /* SL_ENOTFOUND */
+/* Alerts raised and not resolved (acknowledged ones included). */
+int store_alert_open_count(store *s, uint64_t *count, sl_err *err);
 
 /* Every projection table in a fixed order, each table's rows ordered by
  * its whole key: the callback first gets a table with values == NULL (its
@@ -285,7 +287,219 @@ int store_projection_counts(store *s, store_count_cb cb, void *ctx, sl_err *err)
 int store_projections_clear(store *s, sl_err *err);
 
 /* --- users, sessions, partner tokens, access grants --- */
+/* (sqlite_auth.c) Secrets are never stored: `password` is an Argon2id
+ * string, tokens are looked up by their SHA-256.  Times compared in SQL
+ * (sessions, login failures) are Unix seconds; others RFC 3339 text. */
+
+typedef struct store_user {
+	const char *login, *role, *team, *name; /* team, name may be NULL */
+	const char *password;                   /* the Argon2id string */
+	bool disabled;
+} store_user;
+typedef int (*store_user_cb)(void *ctx, const store_user *u, sl_err *err);
+int store_user_add(store *s, const store_user *u, const char *now, sl_err *err); /* SL_ECONFLICT */
+int store_user_get(store *s, const char *login, store_user_cb cb, void *ctx, sl_err *err); /* SL_ENOTFOUND */
+int store_user_list(store *s, store_user_cb cb, void *ctx, sl_err *err);              /* by login */
+int store_user_password(store *s, const char *login, const char *password, const char *now,
+                        sl_err *err); /* SL_ENOTFOUND */
+/* Disable the user and delete their sessions.  SL_ENOTFOUND. */
+int store_user_disable(store *s, const char *login, const char *now, sl_err *err);
+
+typedef struct store_session {
+	const uint8_t *token_hash; /* 32 bytes */
+	const char *login, *csrf;
+	int64_t created, last_seen;
+} store_session;
+/* The session with its user (SL_ENOTFOUND when there is none). */
+typedef int (*store_session_cb)(void *ctx, const store_session *x, const store_user *u, sl_err *err);
+int store_session_add(store *s, const store_session *x, sl_err *err);
+int store_session_get(store *s, const uint8_t token_hash[32], store_session_cb cb, void *ctx, sl_err *err);
+int store_session_touch(store *s, const uint8_t token_hash[32], int64_t last_seen, sl_err *err);
+int store_session_delete(store *s, const uint8_t token_hash[32], sl_err *err);
+/* Delete sessions idle since before idle_before or created before
+ * created_before. */
+int store_session_purge(store *s, int64_t idle_before, int64_t created_before, sl_err *err);
+
+/* Failed sign-ins, for backoff.  times receives up to max failure times of
+ * the login at or after `since`, newest first; *n how many. */
+int store_login_failure_add(store *s, const char *login, int64_t at, const char *client, sl_err *err);
+int store_login_failures(store *s, const char *login, int64_t since, int64_t *times, unsigned max, unsigned *n,
+                         sl_err *err);
+/* Forget a login's failures (login NULL: every failure before `before`). */
+int store_login_failures_clear(store *s, const char *login, int64_t before, sl_err *err);
+
+typedef struct store_token {
+	const uint8_t *token_hash; /* 32 bytes; NULL in listings */
+	const char *agency, *name, *created_at, *revoked_at; /* revoked_at NULL: live */
+} store_token;
+typedef int (*store_token_cb)(void *ctx, const store_token *t, sl_err *err);
+int store_token_add(store *s, const store_token *t, sl_err *err); /* SL_ECONFLICT: (agency, name) taken */
+int store_token_get(store *s, const uint8_t token_hash[32], store_token_cb cb, void *ctx,
+                    sl_err *err); /* SL_ENOTFOUND */
+int store_token_list(store *s, store_token_cb cb, void *ctx, sl_err *err); /* by agency, name */
+int store_token_revoke(store *s, const char *agency, const char *name, const char *now,
+                       sl_err *err); /* SL_ENOTFOUND when no live token has that name */
+
+/* Rows of either log (STORE_LOG_CASES: the ledger table, as the
+ * store_event_* calls; STORE_LOG_ACCESS: the access log), so that the
+ * ledger and verify code serve both. */
+int store_log_append(store *s, int log, const store_event *ev, sl_err *err);
+int store_log_last_seq(store *s, int log, uint64_t *seq, sl_err *err);
+int store_log_scan(store *s, int log, uint64_t from, uint64_t to, store_event_cb cb, void *ctx, sl_err *err);
+/* Access-log rows whose entry names `child`, in seq order. */
+int store_access_of_child(store *s, const char *child, store_event_cb cb, void *ctx, sl_err *err);
+
+/* Projections of record.sealed/unsealed and access.granted/revoked.
+ * Sealing a sealed record, or granting a live grant, changes nothing; so
+ * does ending what is not live. */
+int store_seal(store *s, const char *child, uint64_t seq, const char *day, const char *by, sl_err *err);
+int store_unseal(store *s, const char *child, uint64_t seq, const char *day, const char *by, sl_err *err);
+int store_grant(store *s, const char *child, const char *login, uint64_t seq, const char *day, const char *by,
+                sl_err *err);
+int store_revoke(store *s, const char *child, const char *login, uint64_t seq, const char *day, const char *by,
+                 sl_err *err);
+
+/* What an access decision needs about one child and one user, in one
+ * query: the child exists, is sealed, has a live grant naming the login,
+ * and its latest allocation (a closed case keeps its last one): worker,
+ * and team (the allocation's, else the worker's own); "" when none. */
+typedef struct store_access_facts {
+	bool exists, sealed, granted;
+	char worker[65];
+	char team[257];
+} store_access_facts;
+int store_access_facts_get(store *s, const char *child, const char *login, store_access_facts *out,
+                           sl_err *err);
 
 /* --- reads for the API and pages --- */
+/* Read-only queries of the read model for src/app/query.c.  Rows handed to
+ * a callback are valid during the call only; a callback's non-zero return
+ * stops the scan and is returned.  None of them writes. */
+
+/* A person's row: p.seq is the registration; SL_ENOTFOUND when unknown. */
+typedef struct store_person_row {
+	store_person p;
+	uint64_t updated_seq, amended_seq;
+} store_person_row;
+typedef int (*store_person_cb)(void *ctx, const store_person_row *p, sl_err *err);
+int store_person_get(store *s, const char *id, store_person_cb cb, void *ctx, sl_err *err);
+/* Every person registered with this NHS number (ten digits). */
+int store_person_by_nhs(store *s, const char *nhs_number, store_person_cb cb, void *ctx, sl_err *err);
+
+/* A child's episodes (every type), ordered by type then start. */
+typedef int (*store_episode_cb)(void *ctx, const store_episode *e, sl_err *err);
+int store_child_episodes(store *s, const char *child, store_episode_cb cb, void *ctx, sl_err *err);
+/* The categories of a child's CP plans over time, by plan then seq. */
+typedef struct store_cp_category {
+	uint64_t plan_seq, seq;
+	const char *category, *day; /* category NULL: none named */
+} store_cp_category;
+typedef int (*store_cp_category_cb)(void *ctx, const store_cp_category *c, sl_err *err);
+int store_child_cp_categories(store *s, const char *child, store_cp_category_cb cb, void *ctx, sl_err *err);
+
+/* A child's concerns, oldest first (open_only: unresolved ones). */
+typedef struct store_concern_row {
+	store_concern c;
+	store_closing resolved; /* resolved.seq 0: open */
+} store_concern_row;
+typedef int (*store_concern_cb)(void *ctx, const store_concern_row *c, sl_err *err);
+int store_child_concerns(store *s, const char *child, bool open_only, store_concern_cb cb, void *ctx,
+                         sl_err *err);
+
+/* A child's current allocation; SL_ENOTFOUND when none. */
+typedef struct store_allocation {
+	uint64_t seq;
+	const char *child, *worker, *team, *from_day; /* team may be NULL */
+} store_allocation;
+typedef int (*store_allocation_cb)(void *ctx, const store_allocation *a, sl_err *err);
+int store_child_allocation(store *s, const char *child, store_allocation_cb cb, void *ctx, sl_err *err);
+/* Is the child allocated now to this worker, or to a worker of this team
+ * (either may be NULL)? */
+int store_child_allocated_to(store *s, const char *child, const char *worker, const char *team, bool *out,
+                             sl_err *err);
+
+/* Counts about a child for its summary. */
+typedef struct store_child_tally {
+	uint64_t events, visits, visits_seen, notes, injuries, missing, concerns_open, alerts_open;
+	char last_seen[11]; /* "" when never seen */
+} store_child_tally;
+int store_child_counts(store *s, const char *child, store_child_tally *out, sl_err *err);
+
+/* A person's live links (not ended), in either direction: a is the
+ * `relation` of b. */
+typedef struct store_link {
+	const char *a, *b, *relation, *since_day;
+	uint64_t since_seq;
+} store_link;
+typedef int (*store_link_cb)(void *ctx, const store_link *l, sl_err *err);
+int store_person_links(store *s, const char *person, store_link_cb cb, void *ctx, sl_err *err);
+/* A person's risk flags not yet cleared, oldest first. */
+typedef int (*store_risk_flag_cb)(void *ctx, const store_risk_flag *r, sl_err *err);
+int store_person_risk_flags(store *s, const char *person, store_risk_flag_cb cb, void *ctx, sl_err *err);
+
+/* Alerts: of one child, of the children allocated now to a worker, or to a
+ * team, of one code (each NULL: no such restriction; all NULL: every
+ * alert), newest first.  Unresolved only unless include_resolved. */
+typedef struct store_alert_query {
+	const char *child, *worker, *team;
+	const char *code; /* one rule's alerts, or NULL */
+	bool include_resolved;
+	unsigned limit; /* 0: no limit */
+} store_alert_query;
+typedef struct store_alert_row {
+	store_alert a;
+	store_closing ack, resolved; /* seq 0: not yet */
+	const char *worker, *team;   /* the child's allocation now, or NULL */
+} store_alert_row;
+typedef int (*store_alert_cb)(void *ctx, const store_alert_row *a, sl_err *err);
+int store_alerts(store *s, const store_alert_query *q, store_alert_cb cb, void *ctx, sl_err *err);
+
+/* A person's chronology: the events about them ordered by occurred_at as
+ * written (date, then time where given; a date-only value first in its
+ * day), then seq; newest first unless oldest_first.  Filters: kinds (a JSON
+ * array of kind names, or NULL), agency (data.agency, else by.agency, else
+ * social_care, DESIGN 6.1.5), occurred dates from..to inclusive.  Keyset
+ * paging: after_seq (0: from the start) is the last item of the previous
+ * page; SL_EINVAL when it is not one of the person's events. */
+typedef struct store_chrono_query {
+	const char *person;
+	const char *kinds;
+	const char *agency;
+	const char *from_day, *to_day;
+	bool oldest_first;
+	uint64_t after_seq;
+	unsigned limit; /* rows; 0: 1000 */
+} store_chrono_query;
+typedef struct store_chrono_item {
+	store_event ev;          /* salt NULL: not read */
+	const char *occurred_at; /* as written */
+	const char *agency;
+	bool amended; /* approved amendments exist */
+} store_chrono_item;
+typedef int (*store_chrono_cb)(void *ctx, const store_chrono_item *it, sl_err *err);
+int store_chronology(store *s, const store_chrono_query *q, store_chrono_cb cb, void *ctx, sl_err *err);
+
+/* Caseloads: per worker (and the team of the allocation) holding children
+ * now: children, their unresolved alerts, and how many of those are of the
+ * codes in overdue_codes (a JSON array of alert codes: the timeliness
+ * ones).  team, worker: restrict (NULL: all). */
+typedef struct store_caseload {
+	const char *worker, *team; /* team may be NULL */
+	uint64_t children, alerts_open, overdue;
+} store_caseload;
+typedef int (*store_caseload_cb)(void *ctx, const store_caseload *c, sl_err *err);
+int store_caseloads(store *s, const char *team, const char *worker, const char *overdue_codes,
+                    store_caseload_cb cb, void *ctx, sl_err *err);
+
+/* Amendment requests still pending, oldest first; and every request
+ * naming one target, whatever its state, in request order. */
+int store_amendments_pending(store *s, store_amendment_cb cb, void *ctx, sl_err *err);
+int store_amendment_requests_of(store *s, uint64_t target_seq, store_amendment_cb cb, void *ctx, sl_err *err);
+
+/* Ledger rows of one kind, newest first (salt not read): those about
+ * children allocated now to `team`, or with team NULL every one (a scan of
+ * the ledger: there is no index by kind, so keep `limit` small). */
+int store_events_of_kind(store *s, const char *kind, const char *team, unsigned limit, store_event_cb cb,
+                         void *ctx, sl_err *err);
 
 #endif

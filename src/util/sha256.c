@@ -55,6 +55,12 @@ void sha256_end(sha256_ctx *ctx, uint8_t out[SHA256_LEN])
 		fail("EVP_DigestFinal_ex");
 }
 
+void sha256_thread_release(void)
+{
+	EVP_MD_CTX_free(thread_ctx.md_ctx);
+	thread_ctx.md_ctx = NULL;
+}
+
 void sha256_two(const void *a, size_t alen, const void *b, size_t blen, uint8_t out[SHA256_LEN])
 {
 	sha256_ctx *ctx = sha256_begin();

@@ -23,5 +23,8 @@ typedef struct sha256_ctx sha256_ctx;
 sha256_ctx *sha256_begin(void); /* thread's reusable context: do not free */
 void sha256_update(sha256_ctx *ctx, const void *data, size_t len);
 void sha256_end(sha256_ctx *ctx, uint8_t out[SHA256_LEN]);
+/* Free the calling thread's context; a thread that hashed calls it before
+ * it ends (the server's worker threads), else the context leaks. */
+void sha256_thread_release(void);
 
 #endif

@@ -44,6 +44,9 @@ static const struct {
 	{"ack-1", 12, "alert.acknowledged"},
 	{"alert-ev-1", 13, "alert.raised"},
 	{"reg-C1", 1, "person.registered"},
+	{"grant-1", 14, "access.granted"},
+	{"seal-1", 15, "record.sealed"},
+	{"glass-1", 16, "access.break_glass"},
 };
 
 static const char known_alert[] = "CUMULATIVE_HARM/C1/2010-08-16";
@@ -208,6 +211,16 @@ static const struct {
 	{"alert.resolved", "{'alert':'CUMULATIVE_HARM/C1/2010-08-16','rationale':'Strategy held'}",
 	 "alert rationale",
 	 "{'alert':'CUMULATIVE_HARM/C1/2010-08-16','rationale':'Strategy held'}"},
+	{"record.sealed", "{'child':'C1','reason':'Adoption'}", "child reason",
+	 "{'child':'C1','reason':'Adoption order made'}"},
+	{"record.unsealed", "{'child':'C1','reason':'Order discharged'}", "child reason",
+	 "{'child':'C1','reason':'Order discharged'}"},
+	{"access.granted", "{'child':'C1','user':'rev1','reason':'Serious case review'}", "child user reason",
+	 "{'child':'C1','user':'rev1@example.org','reason':'Serious case review'}"},
+	{"access.revoked", "{'child':'C1','user':'rev1','reason':'Review done'}", "child user reason",
+	 "{'child':'C1','user':'rev1','reason':'Review done'}"},
+	{"access.break_glass", "{'child':'C1','user':'sw1','reason':'Police at the door'}", "child user reason",
+	 "{'child':'C1','user':'sw1','reason':'Police at the door'}"},
 };
 
 /* ---- helpers ---------------------------------------------------------- */
@@ -1202,6 +1215,51 @@ static void test_alert_raised_only_by_the_system(void **state)
 	json_decref(ev);
 }
 
+static void test_break_glass_only_by_the_system(void **state)
+{
+	json_t *ev = event_of("access.break_glass", "{'child':'C1','user':'sw1','reason':'Police at the door'}");
+	static const vocab_opts restore = {.restore = true};
+	sl_err err;
+
+	(void)state;
+	assert_int_equal(vocab_validate(ev, NULL, &resolver, &err), SL_EINVAL);
+	assert_string_equal(err.msg, "field `kind`: `access.break_glass` is recorded only by safeledger, when a "
+	                             "sealed record is opened by break-glass");
+	assert_int_equal(vocab_validate(ev, &system_opts, &resolver, &err), 0);
+	json_object_set_new(ev, "recorder", json_string("safeledger"));
+	assert_int_equal(vocab_validate(ev, &restore, &resolver, &err), 0);
+	json_decref(ev);
+}
+
+static void test_sealing_and_grants_name_a_child_and_a_login(void **state)
+{
+	(void)state;
+	assert_data_invalid("record.sealed", "{'child':'A1','reason':'x'}", SL_EINVAL,
+			    "field `data.child`: A1 is an adult, not a child");
+	assert_data_invalid("record.sealed", "{'child':'C9','reason':'x'}", SL_ENOTFOUND,
+			    "field `data.child`: unknown person C9");
+	assert_data_invalid("record.unsealed", "{'child':'C1'}", SL_EINVAL, "missing required field `data.reason`");
+	assert_data_invalid("access.granted", "{'child':'C1','user':'rev 1','reason':'x'}", SL_EINVAL,
+			    "field `data.user`: contains a space");
+	assert_data_invalid("access.granted", "{'child':'C1','reason':'x'}", SL_EINVAL,
+			    "missing required field `data.user`");
+	assert_data_invalid("access.revoked", "{'child':'C1','user':'rev1','reason':'x','until':'2024-01-01'}",
+			    SL_EINVAL, "unknown field `data.until`");
+}
+
+static void test_who_may_see_a_record_is_not_amended(void **state)
+{
+	(void)state;
+	assert_data_invalid("amendment.requested", "{'target':'grant-1','reason':'x','data':{'user':'sw2'}}",
+			    SL_EINVAL,
+			    "field `data.target`: `grant-1` is of kind `access.granted`, which cannot be amended");
+	assert_data_invalid("amendment.requested", "{'target':15,'reason':'x','data':{'reason':'y'}}", SL_EINVAL,
+			    "field `data.target`: event 15 is of kind `record.sealed`, which cannot be amended");
+	assert_data_invalid("amendment.requested", "{'target':'glass-1','reason':'x','data':{'reason':'y'}}",
+			    SL_EINVAL,
+			    "field `data.target`: `glass-1` is of kind `access.break_glass`, which cannot be amended");
+}
+
 static void test_alert_reference_must_exist(void **state)
 {
 	(void)state;
@@ -1442,6 +1500,9 @@ int main(void)
 		cmocka_unit_test(test_amendment_without_event_resolver_checks_structure_only),
 		cmocka_unit_test(test_alert_refs_have_the_design_form),
 		cmocka_unit_test(test_alert_raised_only_by_the_system),
+		cmocka_unit_test(test_break_glass_only_by_the_system),
+		cmocka_unit_test(test_sealing_and_grants_name_a_child_and_a_login),
+		cmocka_unit_test(test_who_may_see_a_record_is_not_amended),
 		cmocka_unit_test(test_alert_reference_must_exist),
 		cmocka_unit_test(test_null_resolver_skips_ledger_checks),
 		cmocka_unit_test(test_err_may_be_null),

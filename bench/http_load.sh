@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# http_load.sh - load benchmark of `safeledger serve` with wrk on loopback
+# (DESIGN 9: chronology of a 5,000-event child, p99 under 10 ms at 50
+# concurrent clients).  Measures, in the same run and the same process:
+#
+#   ceiling      GET /log/key: a few bytes from memory, no database, no
+#                session: what the server itself costs per request
+#   tile         GET /log/tile/0/000: 8 KiB from SQLite, no session
+#   chronology   GET /api/v1/children/C1/chronology?limit=50 as a signed-in
+#                director: session check, access decision, the read recorded
+#                in the access log (one durable transaction), the query
+#
+# and writes the table into docs/benchmarks.md between markers.
+#
+# Usage: bench/http_load.sh [BUILD_DIR] [SECONDS]   (defaults: build, 10)
+# BENCH_TMPDIR puts the database elsewhere (/dev/shm: no real fsync);
+# BENCH_DOC writes the table into another file.
+# wrk is installed with apt-get when missing (it is not a test dependency).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${1:-$ROOT/build}
+SECS=${2:-10}
+SL=$BUILD/safeledger
+[ -x "$SL" ] || { echo "no $SL: build first (meson setup build && ninja -C build)" >&2; exit 1; }
+if ! command -v wrk >/dev/null; then
+	SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+	$SUDO apt-get install -y -qq --no-install-recommends wrk >&2
+fi
+
+WORK=$(mktemp -d "${BENCH_TMPDIR:-/tmp}/sl-http-bench-XXXXXX")
+SRV=
+cleanup() {
+	[ -n "$SRV" ] && kill -TERM "$SRV" 2>/dev/null && wait "$SRV" 2>/dev/null || true
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+cd "$WORK"
+export SAFELEDGER_RULES=$ROOT/tests/data/rules-off.conf
+
+# One child with 5,000 events: visits and notes over about 14 years.
+/usr/bin/python3 - >child.jsonl <<'EOF'
+import datetime, json
+d0 = datetime.date(2010, 1, 4)
+ev = lambda kind, day, data: print(json.dumps({"kind": kind, "occurred_at": day.isoformat(),
+                                               "by": {"user": "sw1"}, "data": data}))
+ev("person.registered", d0, {"id": "C1", "role": "child", "name": "Bench Child", "born": "2009-05-01"})
+ev("case.allocated", d0, {"child": "C1", "worker": "sw1", "team": "north"})
+for i in range(4998):
+    day = d0 + datetime.timedelta(days=1 + i)
+    if i % 2:
+        ev("visit.recorded", day, {"child": "C1", "seen": True, "summary": "home visit %d" % i})
+    else:
+        ev("note.recorded", day, {"child": "C1", "text": "case note %d: spoke with school" % i})
+EOF
+"$SL" init --db b.db --origin bench.example/safeledger >/dev/null
+"$SL" import --db b.db --quiet child.jsonl >/dev/null
+printf 'benchmark password\n' | "$SL" user add dir1 --db b.db --role director >/dev/null
+
+"$SL" serve --db b.db --listen 127.0.0.1:0 >srv.out 2>srv.log &
+SRV=$!
+for _ in $(seq 100); do grep -q '^listening' srv.out && break; sleep 0.1; done
+URL=$(sed -n 's/^listening on //p' srv.out)
+[ -n "$URL" ] || { cat srv.log >&2; exit 1; }
+cookie=$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
+	-d '{"login":"dir1","password":"benchmark password"}' "$URL/api/v1/session" |
+	tr -d '\r' | sed -n 's/^Set-Cookie: \(sl_session=[^;]*\).*/\1/p')
+[ -n "$cookie" ] || { echo "sign-in failed" >&2; exit 1; }
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "$URL/api/v1/children/C1/chronology?limit=50")
+[ "$code" = 200 ] || { echo "chronology: HTTP $code" >&2; exit 1; }
+
+# run NAME PATH [HEADER]: wrk at 50 connections on 2 threads; prints a table row.
+ROWS=""
+run() {
+	local name=$1 path=$2 hdr=${3:-}
+	local out
+	out=$(wrk -t2 -c50 -d"${SECS}s" --latency ${hdr:+-H "$hdr"} "$URL$path")
+	local rps p50 p99 non2xx
+	rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
+	p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+	p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+	non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
+	[ -z "$non2xx" ] || { echo "$name: $non2xx non-2xx answers" >&2; echo "$out" >&2; exit 1; }
+	echo "$name: $rps req/s, p50 $p50, p99 $p99" >&2
+	ROWS+="| $name | \`GET $path\` | $rps | $p50 | $p99 |"$'\n'
+}
+run ceiling /log/key
+run tile /log/tile/0/000
+run chronology "/api/v1/children/C1/chronology?limit=50" "Cookie: $cookie"
+access=$(curl -s "$URL/metrics" | sed -n 's/^safeledger_log_size{log="access"} //p')
+
+MACHINE="$(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(uname -sr)"
+TABLE="<!-- http_load: begin (bench/http_load.sh writes this) -->
+Measured $(date -u +%Y-%m-%d) with \`bench/http_load.sh\`: wrk, 2 threads, 50 connections,
+${SECS} s per row, against one \`safeledger serve\` (default options: one worker thread per core)
+on loopback, on the same machine as wrk ($MACHINE). The child has 5,000 events; a
+chronology page is 50 of them, newest first.
+
+| what | request | requests/s | p50 | p99 |
+|---|---|---|---|---|
+$ROWS
+Every chronology request was checked (session, role, access decision) and recorded in the
+access log before it was answered: the access log held $access entries afterwards.
+<!-- http_load: end -->"
+
+DOC=${BENCH_DOC:-$ROOT/docs/benchmarks.md}
+if grep -q '<!-- http_load: begin' "$DOC"; then
+	/usr/bin/python3 - "$DOC" "$TABLE" <<'EOF'
+import re, sys
+path, table = sys.argv[1], sys.argv[2]
+text = open(path).read()
+text = re.sub(r"<!-- http_load: begin.*?<!-- http_load: end -->", lambda m: table, text, flags=re.S)
+open(path, "w").write(text)
+EOF
+else
+	printf '\n## HTTP: chronology under load (DESIGN 9)\n\n%s\n' "$TABLE" >>"$DOC"
+fi
+echo "written to $DOC" >&2
