@@ -809,7 +809,7 @@ static int amendment_decided(pctx *c)
 
 typedef struct index_ctx {
 	store *s;
-	uint64_t seq;
+	store_event_person ep;
 	int rc;
 	sl_err *err;
 } index_ctx;
@@ -817,8 +817,9 @@ typedef struct index_ctx {
 static void index_person(void *ctx, const char *person)
 {
 	index_ctx *ic = ctx;
+	ic->ep.person = person;
 	if (!ic->rc)
-		ic->rc = store_event_person_add(ic->s, person, ic->seq, ic->err);
+		ic->rc = store_event_person_add(ic->s, &ic->ep, ic->err);
 }
 
 int project_apply(store *s, uint64_t seq, const json_t *event, const char *recorder, sl_err *err)
@@ -826,9 +827,13 @@ int project_apply(store *s, uint64_t seq, const json_t *event, const char *recor
 	const char *ref = str(event, "ref");
 	const struct projector *p = find_projector(str(event, "kind"));
 	pctx c = {s, seq, event, json_object_get(event, "data"), recorder, "", 0, err};
-	index_ctx ic = {s, seq, 0, err};
+	char occurred[20];
+	index_ctx ic = {s, {NULL, seq, occurred, str(event, "kind"), NULL}, 0, err};
 	int rc;
 
+	/* the chronology's sort key: occurred_at before any fraction */
+	snprintf(occurred, sizeof(occurred), "%s", str(event, "occurred_at") ? str(event, "occurred_at") : "");
+	ic.ep.agency = item_agency(&c);
 	if (ref && (rc = store_ref_put(s, ref, seq, err))) {
 		sl_err_prefix(err, "field `ref`");
 		return rc;

@@ -45,7 +45,7 @@ typedef struct store_backend_ops {
 	int (*ref_get)(void *impl, const char *ref, uint64_t *seq, sl_err *err);
 	int (*person_put)(void *impl, const char *id, const char *role, uint64_t seq, sl_err *err);
 	int (*person_role)(void *impl, const char *id, char **role, sl_err *err);
-	int (*event_person_add)(void *impl, const char *person, uint64_t seq, sl_err *err);
+	int (*event_person_add)(void *impl, const store_event_person *ep, sl_err *err);
 	int (*person_events)(void *impl, const char *person, store_seq_cb cb, void *ctx, sl_err *err);
 
 	int (*amendment_put)(void *impl, uint64_t request_seq, uint64_t target_seq, const char *requester,

@@ -172,6 +172,16 @@ static const char *const migrations[] = {
 	"  revoked_seq INTEGER, revoked_day TEXT, revoked_by TEXT,"
 	"  PRIMARY KEY (child, login, granted_seq)) WITHOUT ROWID;"
 	"CREATE INDEX access_grant_login ON access_grant(login, child);",
+	/* 4: the chronology's index.  Each (person, event) row also holds what
+	 * a page sorts and filters on - the occurred key, kind and agency - so
+	 * a page of a child's chronology is one range of one index and reads
+	 * only the ledger rows it shows.  The rows already there get these
+	 * columns from the rebuild the app runs on its next writable open. */
+	"ALTER TABLE event_person ADD COLUMN occ TEXT;"
+	"ALTER TABLE event_person ADD COLUMN kind TEXT;"
+	"ALTER TABLE event_person ADD COLUMN agency TEXT;"
+	"CREATE INDEX event_person_chrono ON event_person(person, occ, seq, kind, agency);"
+	"INSERT OR REPLACE INTO meta SELECT 'projections_stale', '1' WHERE EXISTS (SELECT 1 FROM ledger);",
 };
 
 /* The projection tables: what store_projection_dump walks (each ordered by
@@ -291,7 +301,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_PERSON_PUT] = "INSERT INTO person(id, role, registered_seq) VALUES (?1, ?2, ?3)"
 	                  " ON CONFLICT(id) DO UPDATE SET role = excluded.role",
 	[ST_PERSON_ROLE] = "SELECT role FROM person WHERE id = ?1",
-	[ST_EVENT_PERSON_ADD] = "INSERT OR IGNORE INTO event_person(person, seq) VALUES (?1, ?2)",
+	[ST_EVENT_PERSON_ADD] = "INSERT OR IGNORE INTO event_person(person, seq, occ, kind, agency)"
+	                        " VALUES (?1, ?2, ?3, ?4, ?5)",
 	[ST_PERSON_EVENTS] = "SELECT seq FROM event_person WHERE person = ?1 ORDER BY seq",
 	[ST_AMENDMENT_PUT] = "INSERT INTO amendment(request_seq, target_seq, requester, data) VALUES (?1, ?2, ?3, ?4)",
 	[ST_AMENDMENT_DECIDE] = "UPDATE amendment SET status = ?2, decided_seq = ?3"
@@ -554,6 +565,9 @@ static int flush_person_index(sqlite_store *s, sl_err *err)
 	for (i = 0; i < s->n_pending && !rc; i++) {
 		sq_bind_text(st, 1, s->pending[i].person);
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)s->pending[i].seq);
+		sq_bind_text(st, 3, s->pending[i].occurred);
+		sq_bind_text(st, 4, s->pending[i].kind);
+		sq_bind_text(st, 5, s->pending[i].agency);
 		rc = sq_step_done(s, st, err, "indexing an event");
 	}
 	drop_pending(s);
@@ -1018,9 +1032,11 @@ static int sqlite_person_role(void *impl, const char *id, char **role, sl_err *e
 	return rc;
 }
 
-static int sqlite_event_person_add(void *impl, const char *person, uint64_t seq, sl_err *err)
+static int sqlite_event_person_add(void *impl, const store_event_person *ep, sl_err *err)
 {
 	sqlite_store *s = impl;
+	size_t lp = strlen(ep->person) + 1, lk = strlen(ep->kind) + 1, la = strlen(ep->agency) + 1;
+	pending_person *p;
 
 	/* Bounded, so a ten-million-event import does not hold ten million
 	 * rows in memory; sorted runs of this size keep most of the gain. */
@@ -1033,7 +1049,13 @@ static int sqlite_event_person_add(void *impl, const char *person, uint64_t seq,
 		s->cap_pending = s->cap_pending ? s->cap_pending * 2 : 1024;
 		s->pending = xrealloc(s->pending, s->cap_pending * sizeof(*s->pending));
 	}
-	s->pending[s->n_pending++] = (pending_person){xstrdup(person), seq};
+	p = &s->pending[s->n_pending++];
+	p->person = xmalloc(lp + lk + la);
+	memcpy(p->person, ep->person, lp);
+	p->kind = memcpy(p->person + lp, ep->kind, lk);
+	p->agency = memcpy(p->person + lp + lk, ep->agency, la);
+	p->seq = ep->seq;
+	snprintf(p->occurred, sizeof(p->occurred), "%s", ep->occurred);
 	/* Outside a transaction there is no commit to wait for. */
 	return sqlite3_get_autocommit(s->db) ? flush_person_index(s, err) : 0;
 }

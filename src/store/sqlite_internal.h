@@ -19,8 +19,10 @@
 /* An (person, seq) pair of the by-person index waiting to be written. */
 #define PENDING_MAX 65536
 typedef struct pending_person {
-	char *person;
+	char *person; /* one allocation: person, kind and agency */
+	const char *kind, *agency;
 	uint64_t seq;
+	char occurred[20];
 } pending_person;
 
 typedef struct sqlite_store {

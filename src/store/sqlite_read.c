@@ -356,21 +356,16 @@ int sqlite_alerts(void *impl, const store_alert_query *q, store_alert_cb cb, voi
 /* The sort key is occurred_at as written, cut before any fraction: a
  * date-only value is a prefix of that day's timestamps, so it sorts first
  * in its day (DESIGN 6.1.2); offsets are ignored, as the rules ignore
- * them.  Two phases: the first sorts only (key, seq) of the person's
- * events, so the sorter never carries event text, and returns the page's
- * seqs; the second reads each row of the page.  No index holds the key:
- * every page reads all of the person's ledger rows (about 15 ms for 5,000
- * events here); an occurred column on event_person with an index on
- * (person, occurred, seq) would make a page a range scan.  Two statements
- * per phase one because ORDER BY's direction cannot be bound. */
+ * them.  The key, kind and agency are columns of event_person with an
+ * index on (person, occ, seq, kind, agency) (migration 4), so the first
+ * phase - choosing the page's seqs, filters applied - walks one range of
+ * that index and touches no ledger row; the second reads the page's rows.
+ * Two statements for the first phase because ORDER BY's direction cannot
+ * be bound. */
 #define CHRONO_KEYS                                                                                              \
-	"SELECT seq FROM ("                                                                                      \
-	"SELECT l.seq AS seq, l.kind AS kind, substr(json_extract(l.event, '$.occurred_at'), 1, 19) AS occ,"     \
-	" l.event AS event"                                                                                      \
-	" FROM event_person p JOIN ledger l ON l.seq = p.seq WHERE p.person = ?1)"                               \
-	" WHERE (?2 IS NULL OR kind IN (SELECT value FROM json_each(?2)))"                                       \
-	" AND (?3 IS NULL OR coalesce(json_extract(event, '$.data.agency'), json_extract(event, '$.by.agency'),"  \
-	"  'social_care') = ?3)"                                                                                 \
+	"SELECT seq FROM event_person WHERE person = ?1"                                                         \
+	" AND (?2 IS NULL OR kind IN (SELECT value FROM json_each(?2)))"                                         \
+	" AND (?3 IS NULL OR agency = ?3)"                                                                       \
 	" AND (?4 IS NULL OR substr(occ, 1, 10) >= ?4) AND (?5 IS NULL OR substr(occ, 1, 10) <= ?5)"
 static const char sql_chrono_desc[] =
 	CHRONO_KEYS " AND (?6 IS NULL OR occ < ?6 OR (occ = ?6 AND seq < ?7)) ORDER BY occ DESC, seq DESC LIMIT ?8";
@@ -382,9 +377,7 @@ static const char sql_chrono_row[] =
 	" EXISTS (SELECT 1 FROM amendment WHERE target_seq = ?1 AND status = 'approved')"
 	" FROM ledger WHERE seq = ?1";
 /* The cursor's key, and whether the cursor is one of the person's events. */
-static const char sql_chrono_cursor[] =
-	"SELECT substr(json_extract(l.event, '$.occurred_at'), 1, 19) FROM event_person p JOIN ledger l"
-	" ON l.seq = p.seq WHERE p.person = ?1 AND p.seq = ?2";
+static const char sql_chrono_cursor[] = "SELECT occ FROM event_person WHERE person = ?1 AND seq = ?2";
 
 static int seq_row(sqlite3_stmt *st, any_cb cb, void *ctx, sl_err *err)
 {

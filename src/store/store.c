@@ -153,9 +153,9 @@ int store_person_role(store *s, const char *id, char **role, sl_err *err)
 	return s->ops->person_role(s->impl, id, role, err);
 }
 
-int store_event_person_add(store *s, const char *person, uint64_t seq, sl_err *err)
+int store_event_person_add(store *s, const store_event_person *ep, sl_err *err)
 {
-	return s->ops->event_person_add(s->impl, person, seq, err);
+	return s->ops->event_person_add(s->impl, ep, err);
 }
 
 int store_person_events(store *s, const char *person, store_seq_cb cb, void *ctx, sl_err *err)

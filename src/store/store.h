@@ -94,7 +94,16 @@ int store_ref_put(store *s, const char *ref, uint64_t seq, sl_err *err);
 int store_ref_get(store *s, const char *ref, uint64_t *seq, sl_err *err); /* SL_ENOTFOUND */
 int store_person_put(store *s, const char *id, const char *role, uint64_t seq, sl_err *err);
 int store_person_role(store *s, const char *id, char **role, sl_err *err); /* SL_ENOTFOUND */
-int store_event_person_add(store *s, const char *person, uint64_t seq, sl_err *err);
+/* Index the event at seq as being about person, with what a chronology
+ * page sorts and filters on: the event's occurred key (occurred_at cut
+ * before any fraction, so a date-only value sorts first in its day), kind
+ * and agency (DESIGN 6.1.5). */
+typedef struct store_event_person {
+	const char *person;
+	uint64_t seq;
+	const char *occurred, *kind, *agency;
+} store_event_person;
+int store_event_person_add(store *s, const store_event_person *ep, sl_err *err);
 /* Seqs of the events about a person, ascending. */
 typedef int (*store_seq_cb)(void *ctx, uint64_t seq, sl_err *err);
 int store_person_events(store *s, const char *person, store_seq_cb cb, void *ctx, sl_err *err);

@@ -461,13 +461,14 @@ static void test_projections_clear_empties_every_table(void **state)
 	store_episode e = {"K1", "case", 2, "2024-01-01", 0, NULL, NULL};
 	store_visit v = {3, "K1", "2024-01-01", true, -1, 0};
 	store_alert a = {"X/K1/2024-01-01", 4, "X", "K1", "2024-01-01", "r", "[]"};
+	store_event_person ep = {"K1", 2, "2024-01-01", "case.allocated", "social_care"};
 	uint64_t total = 0;
 	int tables = 0;
 	sl_err err = {0};
 
 	assert_int_equal(store_begin(f->s, &err), 0);
 	assert_int_equal(store_person_register(f->s, &p, &err), 0);
-	assert_int_equal(store_event_person_add(f->s, "K1", 2, &err), 0);
+	assert_int_equal(store_event_person_add(f->s, &ep, &err), 0);
 	assert_int_equal(store_ref_put(f->s, "r1", 2, &err), 0);
 	assert_int_equal(store_episode_start(f->s, &e, false, &err), 0);
 	assert_int_equal(store_cp_category_add(f->s, 2, 2, "K1", "neglect", "2024-01-01", &err), 0);
