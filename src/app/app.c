@@ -197,7 +197,8 @@ int app_open(const app_options *o, app **out, sl_err *err)
 
 	*out = NULL;
 	a->key_path = key_path_for(o);
-	if ((rc = store_open(o->db, o->readonly ? STORE_READONLY : 0, &a->store, err)))
+	if ((rc = store_open(o->db, (o->readonly ? STORE_READONLY : 0) | (o->small_cache ? STORE_SMALL_CACHE : 0),
+	                     &a->store, err)))
 		goto fail;
 	if ((rc = store_meta_get(a->store, "origin", &a->origin, err)) ||
 	    (rc = store_meta_get(a->store, "vkey", &a->vkey, err))) {

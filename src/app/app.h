@@ -28,6 +28,7 @@ typedef struct app_options {
 	const char *key_path; /* signing key file; NULL: "<db>.key" */
 	bool create;          /* app_init only */
 	bool readonly;
+	bool small_cache; /* one of many connections to the database: a small page cache */
 	const char *rules_config; /* rules configuration file; NULL: DESIGN 6 defaults */
 	const char *today;        /* YYYY-MM-DD the rules take as today; NULL: the clock */
 	/* app_open_memory only: validate and run the rules but keep no ledger
@@ -123,6 +124,13 @@ int app_export(app *a, FILE *out, sl_err *err);
  * concerns, what was due, the alerts recorded and their state then, and how
  * many events about the child the record held.  *out is the caller's. */
 int app_child_as_of(app *a, const char *child, const char *as_of, json_t **out, sl_err *err);
+/* The child as the live rules engine holds it now, in app_child_as_of's
+ * shape without as_of and ledger_size: case, plan, looked after, open
+ * concerns, what is due ("due": [{"rule","due","alert_on"}], the
+ * deadlines not yet met, for My work) and alerts.  The engine is the
+ * writer's (built on first use), so call it on the writer (http.h:
+ * between http_writer_lock and unlock).  SL_ENOTFOUND for no such child. */
+int app_child_now(app *a, const char *child, json_t **out, sl_err *err);
 /* Calls cb with one JSON object per event about `person`, in seq order:
  * {"seq","recorded_at","event":{...as amended...},"amendments":[...]} where
  * amendments (present only when approved ones exist) keep each original. */

@@ -237,6 +237,10 @@ static void fill_user(auth_user *out, const store_user *u)
 	 * case content */
 	out->role = role < 0 ? ROLE_ADMIN : (auth_role)role;
 	copy_text(out->team, sizeof(out->team), u->team);
+	if (out->role == ROLE_PARTNER) { /* a partner user's agency is kept where a team would be */
+		copy_text(out->agency, sizeof(out->agency), u->team);
+		out->team[0] = '\0';
+	}
 	copy_text(out->name, sizeof(out->name), u->name);
 	out->disabled = u->disabled;
 }
@@ -290,7 +294,8 @@ int auth_user_add(app *a, const char *login, auth_role role, const char *team, c
 		return sl_fail(err, SL_EINVAL, "role: not a role");
 	if (role == ROLE_PARTNER)
 		return sl_fail(err, SL_EINVAL,
-		               "role: partner agencies do not sign in as users; give them a token "
+		               "role: a partner user needs an agency (`safeledger user add LOGIN --role partner "
+		               "--agency AGENCY`), or give the agency's system a token "
 		               "(`safeledger token add --agency AGENCY --name NAME`)");
 	if ((rc = check_text("team", team, err)) || (rc = check_text("name", name, err)))
 		return rc;
@@ -618,6 +623,26 @@ static int check_agency(const char *agency, sl_err *err)
 	return SL_EINVAL;
 }
 
+int auth_partner_add(app *a, const char *login, const char *agency, const char *name, const char *password,
+                     sl_err *err)
+{
+	char hash[crypto_pwhash_STRBYTES], now[LEDGER_TIME_LEN];
+	store_user u;
+	int rc;
+
+	if ((rc = check_login(login, err)) || (rc = check_agency(agency, err)) || (rc = check_text("name", name, err)))
+		return rc;
+	if ((rc = auth_password_check(password, err)) || (rc = hash_password(password, hash, err)))
+		return rc;
+	/* the agency goes where a staff user's team goes: a partner has none */
+	u = (store_user){login, auth_role_name(ROLE_PARTNER), agency, name && *name ? name : NULL, hash, false};
+	auth_time_text(a, now);
+	IN_TRANSACTION(a, err, store_user_add(a->store, &u, now, err));
+done:
+	sodium_memzero(hash, sizeof(hash));
+	return rc;
+}
+
 int auth_token_add(app *a, const char *agency, const char *name, char **token, sl_err *err)
 {
 	char now[LEDGER_TIME_LEN];
@@ -781,8 +806,8 @@ static int append_notice(app *a, const auth_user *u, const char *child, const ch
 	return rc;
 }
 
-int auth_access_record(app *a, const auth_user *u, const char *child, const char *route, const char *break_glass,
-                       sl_err *err)
+int auth_access_add(app *a, const auth_user *u, const char *child, const char *route, const char *break_glass,
+                    sl_err *err)
 {
 	char at[LEDGER_TIME_LEN];
 	ledger_append_opts lo = {0};
@@ -813,22 +838,29 @@ int auth_access_record(app *a, const auth_user *u, const char *child, const char
 	if ((rc = jcs_append(&canon, e, err)))
 		goto done;
 	lo.recorded_at = at;
-	if ((rc = app_batch_begin(a, err)))
-		goto done;
 	if ((rc = ledger_append(a->access, break_glass ? "access.break_glass" : "access.read", canon.data, canon.len,
-	                        &lo, &entry, err)) ||
-	    (break_glass && (rc = append_notice(a, u, child, break_glass, at, err))) ||
-	    (rc = ledger_flush(a->access, err))) {
-		app_batch_abort(a);
-		ledger_reload(a->access, NULL);
+	                        &lo, &entry, err)))
 		goto done;
-	}
-	if ((rc = app_batch_commit(a, false, err)))
-		ledger_reload(a->access, NULL);
+	if (break_glass)
+		rc = append_notice(a, u, child, break_glass, at, err);
 done:
 	json_decref(e);
 	buf_release(&canon);
 	return rc;
+}
+
+int auth_access_record(app *a, const auth_user *u, const char *child, const char *route, const char *break_glass,
+                       sl_err *err)
+{
+	int rc;
+
+	if ((rc = app_batch_begin(a, err)))
+		return rc;
+	if ((rc = auth_access_add(a, u, child, route, break_glass, err))) {
+		app_batch_abort(a);
+		return rc;
+	}
+	return app_batch_commit(a, false, err);
 }
 
 struct access_list_ctx {

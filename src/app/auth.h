@@ -63,6 +63,14 @@ typedef struct auth_user {
  * SL_EINVAL names what is wrong; SL_ECONFLICT when the login exists. */
 int auth_user_add(app *a, const char *login, auth_role role, const char *team, const char *name, const char *password,
                   sl_err *err);
+/* A partner agency's person who signs in to the pages (/partner): a user
+ * of role partner with an agency (one of the vocabulary's, not
+ * social_care), who then records as that agency exactly as its bearer
+ * token would (auth_user.agency set, team empty).  The agency is kept in
+ * the user row's team column, as a partner has no team.  Errors as
+ * auth_user_add. */
+int auth_partner_add(app *a, const char *login, const char *agency, const char *name, const char *password,
+                     sl_err *err);
 /* A new password; the user's sessions stay (disable ends them). */
 int auth_user_passwd(app *a, const char *login, const char *password, sl_err *err);
 /* Disabling also ends the user's sessions. */
@@ -145,6 +153,11 @@ bool auth_may_break_glass(auth_role role);
  * notice the child's team manager sees.  Call it on the writer. */
 int auth_access_record(app *a, const auth_user *u, const char *child, const char *route, const char *break_glass,
                        sl_err *err);
+/* The same inside a batch the caller opened (app_batch_begin): the
+ * server's group commit puts many requests' records in one transaction.
+ * On an error before anything was appended the batch is unchanged. */
+int auth_access_add(app *a, const auth_user *u, const char *child, const char *route, const char *break_glass,
+                    sl_err *err);
 /* Who looked at child's record, oldest first: {"seq","at","user","role",
  * "route","break_glass"?}.  The callback borrows the object. */
 int auth_access_list(app *a, const char *child, app_json_cb cb, void *ctx, sl_err *err);

@@ -212,15 +212,18 @@ typedef struct amend_ctx {
 	app *a;
 	json_t *data, *amendments;
 	int rc;
+	uint64_t until; /* apply only amendments approved by this seq; 0: all */
 } amend_ctx;
 
 static int apply_amendment(void *ctx, const store_amendment *am, sl_err *err)
 {
 	amend_ctx *c = ctx;
-	json_t *fields = jcs_parse(am->data, strlen(am->data), err), *original, *value;
+	json_t *fields, *original, *value;
 	const char *key;
 
-	if (!fields)
+	if (c->until && am->decided_seq > c->until)
+		return 0; /* approved after the as-of view's moment */
+	if (!(fields = jcs_parse(am->data, strlen(am->data), err)))
 		return SL_ECORRUPT;
 	original = json_object();
 	json_object_foreach(fields, key, value) {
@@ -237,11 +240,11 @@ static int apply_amendment(void *ctx, const store_amendment *am, sl_err *err)
 
 /* Parse a stored event and apply its approved amendments; *amendments
  * (may be NULL) receives the array of originals. */
-static int amended_event(app *a, uint64_t seq, const char *text, size_t len, json_t **out, json_t **amendments,
-                         sl_err *err)
+static int amended_event(app *a, uint64_t seq, uint64_t until, const char *text, size_t len, json_t **out,
+                         json_t **amendments, sl_err *err)
 {
 	json_t *event = jcs_parse(text, len, err);
-	amend_ctx ac = {a, NULL, json_array(), 0};
+	amend_ctx ac = {a, NULL, json_array(), 0, until};
 	int rc;
 
 	*out = NULL;
@@ -574,17 +577,22 @@ typedef struct chrono_ctx {
 	json_t *items;
 	buf text;
 	int rc;
+	uint64_t until; /* as-of: amendments approved by this seq only; 0: all */
 } chrono_ctx;
 
 static int chrono_cb(void *ctx, const store_chrono_item *it, sl_err *err)
 {
 	chrono_ctx *c = ctx;
-	json_t *event = NULL, *item;
+	json_t *event = NULL, *item, *applied = NULL;
+	bool amended = false;
 	int rc;
 
 	if (it->amended) {
-		if ((rc = amended_event(c->a, it->ev.seq, it->ev.event, it->ev.event_len, &event, NULL, err)))
+		if ((rc = amended_event(c->a, it->ev.seq, c->until, it->ev.event, it->ev.event_len, &event, &applied,
+		                        err)))
 			return rc;
+		amended = json_array_size(applied) > 0;
+		json_decref(applied);
 	} else if (!(event = jcs_parse(it->ev.event, it->ev.event_len, err))) {
 		sl_err_prefix(err, "seq %llu", (unsigned long long)it->ev.seq);
 		return SL_ECORRUPT;
@@ -594,7 +602,7 @@ static int chrono_cb(void *ctx, const store_chrono_item *it, sl_err *err)
 	item = json_pack("{s:I, s:o, s:s, s:s, s:o, s:O?, s:s, s:b}", "seq", (json_int_t)it->ev.seq, "occurred_at",
 	                 jstr(it->occurred_at), "recorded_at", it->ev.recorded_at, "kind", it->ev.kind, "agency",
 	                 jstr(it->agency), "by", json_object_get(event, "by"), "summary", buf_str(&c->text), "amended",
-	                 it->amended);
+	                 amended);
 	json_decref(event);
 	if (!item) /* the summary was cut inside text that is not UTF-8: cannot be, stored events are */
 		return sl_fail(err, SL_ECORRUPT, "seq %llu: cannot show its summary", (unsigned long long)it->ev.seq);
@@ -602,11 +610,52 @@ static int chrono_cb(void *ctx, const store_chrono_item *it, sl_err *err)
 	return 0;
 }
 
+/* The filters a chronology page and a timeline share, checked; *kinds
+ * (the JSON array text q->kinds points at) is the caller's to free. */
+static int chrono_filters(const query_chrono_opts *o, store_chrono_query *q, char **kinds, const char **param,
+                          sl_err *err)
+{
+	int rc;
+
+	*kinds = NULL;
+	if ((rc = parse_day(o->from, "from", param, err)) || (rc = parse_day(o->to, "to", param, err)))
+		return rc;
+	if (!absent(o->kind) && (rc = parse_kinds(o->kind, kinds, param, err)))
+		return rc;
+	if (!absent(o->agency) && !agency_known(o->agency))
+		return param_fail(param, "agency", err, "not an agency of vocabulary v1");
+	if (!absent(o->from) && !absent(o->to) && strcmp(o->from, o->to) > 0)
+		return param_fail(param, "to", err, "is before `from`");
+	q->kinds = *kinds;
+	q->agency = absent(o->agency) ? NULL : o->agency;
+	q->from_day = absent(o->from) ? NULL : o->from;
+	q->to_day = absent(o->to) ? NULL : o->to;
+	q->max_seq = o->max_seq;
+	return 0;
+}
+
+int query_timeline(app *a, const char *child, const query_chrono_opts *o, store_chrono_key_cb cb, void *ctx,
+                   const char **param, sl_err *err)
+{
+	store_chrono_query q = {child, NULL, NULL, NULL, NULL, true, 0, 0, 0};
+	char *kinds = NULL;
+	json_t *person = NULL;
+	int rc;
+
+	if (param)
+		*param = NULL;
+	if (!(rc = chrono_filters(o, &q, &kinds, param, err)) && !(rc = load_child(a, child, &person, err)))
+		rc = store_chronology_keys(a->store, &q, cb, ctx, err);
+	json_decref(person);
+	free(kinds);
+	return rc;
+}
+
 int query_chronology(app *a, const char *child, const query_chrono_opts *o, json_t **out, const char **param,
                      sl_err *err)
 {
-	store_chrono_query q = {child, NULL, NULL, NULL, NULL, false, 0, 0};
-	chrono_ctx cc = {a, json_array(), BUF_INIT, 0};
+	store_chrono_query q = {child, NULL, NULL, NULL, NULL, false, 0, 0, 0};
+	chrono_ctx cc = {a, json_array(), BUF_INIT, 0, o->max_seq};
 	char *kinds = NULL;
 	json_t *person = NULL;
 	unsigned limit;
@@ -616,30 +665,16 @@ int query_chronology(app *a, const char *child, const query_chrono_opts *o, json
 	if (param)
 		*param = NULL;
 	if ((rc = parse_limit(o->limit, QUERY_DEFAULT_LIMIT, QUERY_MAX_LIMIT, &limit, param, err)) ||
-	    (rc = parse_day(o->from, "from", param, err)) || (rc = parse_day(o->to, "to", param, err)))
+	    (rc = chrono_filters(o, &q, &kinds, param, err)))
 		goto done;
-	if (!absent(o->kind) && (rc = parse_kinds(o->kind, &kinds, param, err)))
-		goto done;
-	if (!absent(o->agency) && !agency_known(o->agency)) {
-		rc = param_fail(param, "agency", err, "not an agency of vocabulary v1");
-		goto done;
-	}
 	if (!absent(o->order) && strcmp(o->order, "newest") != 0 && strcmp(o->order, "oldest") != 0) {
 		rc = param_fail(param, "order", err, "expected `newest` or `oldest`");
-		goto done;
-	}
-	if (!absent(o->from) && !absent(o->to) && strcmp(o->from, o->to) > 0) {
-		rc = param_fail(param, "to", err, "is before `from`");
 		goto done;
 	}
 	if (!absent(o->cursor) && (rc = parse_seq(o->cursor, "cursor", &q.after_seq, param, err)))
 		goto done;
 	if ((rc = load_child(a, child, &person, err)))
 		goto done;
-	q.kinds = kinds;
-	q.agency = absent(o->agency) ? NULL : o->agency;
-	q.from_day = absent(o->from) ? NULL : o->from;
-	q.to_day = absent(o->to) ? NULL : o->to;
 	q.oldest_first = !absent(o->order) && strcmp(o->order, "oldest") == 0;
 	q.limit = limit + 1; /* one more than a page says whether another follows */
 	rc = store_chronology(a->store, &q, chrono_cb, &cc, err);
@@ -1113,7 +1148,7 @@ int query_event(app *a, uint64_t seq, json_t **out, sl_err *err)
 
 	*out = NULL;
 	if ((rc = store_event_get(a->store, seq, &row, err)) ||
-	    (rc = amended_event(a, seq, row.ev.event, row.ev.event_len, &event, &amendments, err)) ||
+	    (rc = amended_event(a, seq, 0, row.ev.event, row.ev.event_len, &event, &amendments, err)) ||
 	    (rc = store_amendment_requests_of(a->store, seq, request_cb, requests, err)) ||
 	    (rc = query_event_children(a, seq, &children, err)))
 		goto done;
@@ -1221,4 +1256,441 @@ int query_child_as_of(app *a, const char *child, const char *date, json_t **out,
 	if ((rc = parse_day(date, "date", param, err)))
 		return rc;
 	return app_child_as_of(a, child, date, out, err);
+}
+
+/* ---- the director's measures ------------------------------------------------------- */
+
+/* Each month of the window is read at its end: the last day, or today for
+ * the current month.  Episodes arrive by child then start (one scan), so
+ * per-child facts - the previous referral, how many plans - are carried
+ * from row to row and reset when the child changes. */
+enum {
+	M_REFERRALS,
+	M_REPEAT_REFERRALS,
+	M_ASSESSMENTS,
+	M_ASSESSMENTS_IN_TIME,
+	M_CP_PLANS,
+	M_CP_OVER_18,
+	M_CP_STARTED,
+	M_SECOND_PLANS,
+	M_LOOKED_AFTER,
+	M_CP_SEEN,
+	M_COUNT
+};
+static const char *const measure_names[M_COUNT] = {
+	"referrals",       "repeat_referrals", "assessments_completed", "assessments_in_time", "cp_plans",
+	"cp_plans_over_18_months", "cp_plans_started", "second_plans", "looked_after", "cp_seen_in_time",
+};
+
+typedef struct plan_span {
+	int32_t start, end; /* end INT32_MAX: live */
+} plan_span;
+
+typedef struct measure_ctx {
+	const rules_config *cfg;
+	int n;             /* months */
+	int first;         /* year * 12 + month - 1 of the first month */
+	int32_t ends[QUERY_MEASURE_MONTHS_MAX];
+	uint64_t v[M_COUNT][QUERY_MEASURE_MONTHS_MAX];
+	char child[VOCAB_MAX_ID + 1]; /* the child whose rows are arriving */
+	int32_t last_referral;        /* INT32_MIN: none yet */
+	unsigned plans;
+	json_t *spans; /* child -> [[start, end], ...] of CP plans (for visits) */
+	/* the visits pass */
+	char vchild[VOCAB_MAX_ID + 1];
+	int32_t *seen;
+	size_t n_seen, cap_seen;
+} measure_ctx;
+
+static int32_t day_of(const char *text)
+{
+	int32_t d = INT32_MIN;
+	if (!text || date_parse_day(text, &d, NULL))
+		return INT32_MIN;
+	return d;
+}
+
+/* The month index of a day in the window, or -1. */
+static int month_index(const measure_ctx *m, int32_t day)
+{
+	int y, mo, d, i;
+
+	if (day == INT32_MIN)
+		return -1;
+	date_to_ymd(day, &y, &mo, &d);
+	i = y * 12 + mo - 1 - m->first;
+	return i >= 0 && i < m->n ? i : -1;
+}
+
+static const char *detail_str(const char *detail, const char *key, char *out, size_t size)
+{
+	json_t *o = jparse(detail);
+	const char *v = str(o, key);
+
+	snprintf(out, size, "%s", v ? v : "");
+	json_decref(o);
+	return out;
+}
+
+static int measure_episode(void *ctx, const store_episode *e, sl_err *err)
+{
+	measure_ctx *m = ctx;
+	int32_t start = day_of(e->start_day), end = e->end_seq ? day_of(e->end_day) : INT32_MAX;
+	int i;
+	(void)err;
+
+	if (strcmp(m->child, e->child) != 0) {
+		snprintf(m->child, sizeof(m->child), "%s", e->child);
+		m->last_referral = INT32_MIN;
+		m->plans = 0;
+	}
+	if (strcmp(e->type, "referral") == 0) {
+		char decision[32];
+		detail_str(e->detail, "decision", decision, sizeof(decision));
+		if (strcmp(decision, "assessment") != 0 && strcmp(decision, "strategy") != 0)
+			return 0; /* DESIGN 6.1.3: nfa and early help are not referrals */
+		if ((i = month_index(m, start)) >= 0) {
+			m->v[M_REFERRALS][i]++;
+			if (m->last_referral != INT32_MIN &&
+			    start <= date_add_months(m->last_referral, m->cfg->param[P_REPEAT_REFERRAL_MONTHS]))
+				m->v[M_REPEAT_REFERRALS][i]++;
+		}
+		m->last_referral = start;
+	} else if (strcmp(e->type, "assessment") == 0) {
+		int32_t from = m->last_referral != INT32_MIN && m->last_referral <= start ? m->last_referral : start;
+		if (!e->end_seq || (i = month_index(m, end)) < 0)
+			return 0;
+		m->v[M_ASSESSMENTS][i]++;
+		if (end <= calendar_add_wd(m->cfg->cal, from, m->cfg->param[P_ASSESSMENT_WD]))
+			m->v[M_ASSESSMENTS_IN_TIME][i]++;
+	} else if (strcmp(e->type, "cp_plan") == 0) {
+		json_t *spans = json_object_get(m->spans, e->child);
+		m->plans++;
+		if ((i = month_index(m, start)) >= 0) {
+			m->v[M_CP_STARTED][i]++;
+			if (m->plans > 1)
+				m->v[M_SECOND_PLANS][i]++;
+		}
+		for (i = 0; i < m->n; i++) {
+			if (start > m->ends[i] || end <= m->ends[i])
+				continue;
+			m->v[M_CP_PLANS][i]++;
+			if (date_add_months(start, m->cfg->param[P_PLAN_DRIFT_MONTHS]) <= m->ends[i])
+				m->v[M_CP_OVER_18][i]++;
+		}
+		if (!spans)
+			json_object_set_new(m->spans, e->child, spans = json_array());
+		json_array_append_new(spans, json_pack("[I, I]", (json_int_t)start, (json_int_t)end));
+	} else if (strcmp(e->type, "lac") == 0) {
+		for (i = 0; i < m->n; i++)
+			if (start <= m->ends[i] && end > m->ends[i])
+				m->v[M_LOOKED_AFTER][i]++;
+	}
+	return 0;
+}
+
+/* One child's seen visits are in m->seen (ascending): count, for each
+ * month end where a plan is live, whether the child was seen within the
+ * limit before it (the clock starts at the plan's start, DESIGN 6.1.9). */
+static void seen_in_time(measure_ctx *m, const json_t *spans)
+{
+	size_t j, k;
+	json_t *span;
+
+	for (int i = 0; i < m->n; i++) {
+		int32_t at = m->ends[i], last = INT32_MIN, start = INT32_MIN;
+		json_array_foreach(spans, j, span) {
+			int32_t s = (int32_t)json_integer_value(json_array_get(span, 0));
+			int32_t e = (int32_t)json_integer_value(json_array_get(span, 1));
+			if (s <= at && e > at)
+				start = s;
+		}
+		if (start == INT32_MIN)
+			continue;
+		for (k = 0; k < m->n_seen && m->seen[k] <= at; k++)
+			last = m->seen[k];
+		if (last < start)
+			last = start;
+		if (calendar_wd_between(m->cfg->cal, last, at) <= m->cfg->param[P_VISIT_CP_WD])
+			m->v[M_CP_SEEN][i]++;
+	}
+}
+
+static void seen_flush(measure_ctx *m)
+{
+	json_t *spans;
+
+	if (!m->vchild[0])
+		return;
+	if ((spans = json_object_get(m->spans, m->vchild))) {
+		seen_in_time(m, spans);
+		json_object_del(m->spans, m->vchild); /* done: what is left has no visit */
+	}
+	m->n_seen = 0;
+	m->vchild[0] = '\0';
+}
+
+static int measure_visit(void *ctx, const char *child, const char *day, sl_err *err)
+{
+	measure_ctx *m = ctx;
+	(void)err;
+
+	if (strcmp(m->vchild, child) != 0) {
+		seen_flush(m);
+		snprintf(m->vchild, sizeof(m->vchild), "%s", child);
+	}
+	if (m->n_seen == m->cap_seen) {
+		m->cap_seen = m->cap_seen ? 2 * m->cap_seen : 64;
+		m->seen = xrealloc(m->seen, m->cap_seen * sizeof(*m->seen));
+	}
+	m->seen[m->n_seen++] = day_of(day);
+	return 0;
+}
+
+typedef struct alert_months_ctx {
+	measure_ctx *m;
+	json_t *alerts;
+} alert_months_ctx;
+
+static int alert_month_cb(void *ctx, const char *month, const char *code, uint64_t count, sl_err *err)
+{
+	alert_months_ctx *c = ctx;
+	json_t *row = json_object_get(c->alerts, code);
+	char first[16];
+	int i;
+	(void)err;
+
+	snprintf(first, sizeof(first), "%s-01", month);
+	if ((i = month_index(c->m, day_of(first))) < 0)
+		return 0;
+	if (!row) {
+		row = json_array();
+		for (int k = 0; k < c->m->n; k++)
+			json_array_append_new(row, json_integer(0));
+		json_object_set_new(c->alerts, code, row);
+	}
+	json_array_set_new(row, (size_t)i, json_integer((json_int_t)count));
+	return 0;
+}
+
+static json_t *series(const measure_ctx *m, int k)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < m->n; i++)
+		json_array_append_new(a, json_integer((json_int_t)m->v[k][i]));
+	return a;
+}
+
+/* part / whole as a percentage to one decimal, null when whole is 0 */
+static json_t *share(const measure_ctx *m, int part, int whole)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < m->n; i++)
+		json_array_append_new(a, m->v[whole][i] ? json_real((double)(1000 * m->v[part][i] / m->v[whole][i]) / 10.0)
+		                                        : json_null());
+	return a;
+}
+
+int query_measures(app *a, const char *months, json_t **out, const char **param, sl_err *err)
+{
+	measure_ctx *m = xcalloc(1, sizeof(*m));
+	alert_months_ctx ac = {m, json_object()};
+	json_t *names = json_array(), *ser = json_object(), *left;
+	int32_t today = app_today(a);
+	unsigned n;
+	int y, mo, d, rc;
+	buf day = BUF_INIT;
+	const char *key;
+	char label[16];
+
+	*out = NULL;
+	if (param)
+		*param = NULL;
+	if ((rc = parse_limit(months, 12, QUERY_MEASURE_MONTHS_MAX, &n, NULL, err))) {
+		rc = param_fail(param, "months", err, "expected a whole number from 1 to %d", QUERY_MEASURE_MONTHS_MAX);
+		goto done;
+	}
+	m->cfg = a->rules_cfg;
+	m->n = (int)n;
+	m->spans = json_object();
+	m->last_referral = INT32_MIN;
+	date_to_ymd(today, &y, &mo, &d);
+	m->first = y * 12 + mo - 1 - (m->n - 1);
+	for (int i = 0; i < m->n; i++) {
+		int yy = (m->first + i) / 12, mm = (m->first + i) % 12 + 1;
+		int32_t end = date_from_ymd(yy, mm, date_days_in_month(yy, mm));
+		m->ends[i] = end < today ? end : today;
+		snprintf(label, sizeof(label), "%04d-%02d", yy, mm);
+		json_array_append_new(names, json_string(label));
+	}
+	if ((rc = store_episodes_of_types(a->store, "[\"referral\",\"assessment\",\"cp_plan\",\"lac\"]", measure_episode,
+	                                  m, err)) ||
+	    (rc = store_plan_children_seen(a->store, measure_visit, m, err)))
+		goto done;
+	seen_flush(m);
+	/* plan children never seen: only a plan younger than the limit is in time */
+	m->n_seen = 0;
+	json_object_foreach(m->spans, key, left)
+		seen_in_time(m, left);
+	snprintf(label, sizeof(label), "%s-01", json_string_value(json_array_get(names, 0)));
+	if ((rc = store_alerts_by_month(a->store, label, alert_month_cb, &ac, err)))
+		goto done;
+	for (int k = 0; k < M_COUNT; k++)
+		json_object_set_new(ser, measure_names[k], series(m, k));
+	json_object_set_new(ser, "repeat_referrals_pct", share(m, M_REPEAT_REFERRALS, M_REFERRALS));
+	json_object_set_new(ser, "assessments_in_time_pct", share(m, M_ASSESSMENTS_IN_TIME, M_ASSESSMENTS));
+	json_object_set_new(ser, "second_plans_pct", share(m, M_SECOND_PLANS, M_CP_STARTED));
+	json_object_set_new(ser, "cp_seen_in_time_pct", share(m, M_CP_SEEN, M_CP_PLANS));
+	date_format_day(&day, today);
+	*out = json_pack("{s:s, s:O, s:O, s:O}", "as_of", day.data, "months", names, "series", ser, "alerts", ac.alerts);
+done:
+	buf_release(&day);
+	json_decref(names);
+	json_decref(ser);
+	json_decref(ac.alerts);
+	json_decref(m->spans);
+	free(m->seen);
+	free(m);
+	return rc;
+}
+
+/* ---- escalations and unallocated children ---------------------------------------------- */
+
+typedef struct escalation_ctx {
+	app *a;
+	json_t *items;
+} escalation_ctx;
+
+static int escalation_cb(void *ctx, const store_escalation_row *r, sl_err *err)
+{
+	escalation_ctx *c = ctx;
+	int32_t raised = day_of(r->e.day), due;
+	buf d = BUF_INIT;
+	json_t *o;
+	(void)err;
+
+	due = calendar_add_wd(c->a->rules_cfg->cal, raised, c->a->rules_cfg->param[P_ESCALATION_WD]);
+	date_format_day(&d, due);
+	o = json_pack("{s:I, s:s, s:o, s:s, s:s, s:s, s:b}", "seq", (json_int_t)r->e.seq, "to", r->e.to, "child",
+	              jstr(r->e.child), "raised_on", r->e.day, "summary", r->e.summary, "due", d.data, "overdue",
+	              !r->answered.seq && app_today(c->a) > due);
+	if (r->answered.seq)
+		json_object_set_new(o, "answered", closing_json(&r->answered));
+	json_array_append_new(c->items, o);
+	buf_release(&d);
+	return 0;
+}
+
+int query_escalations(app *a, const char *to, bool open_only, json_t **out, sl_err *err)
+{
+	escalation_ctx c = {a, json_array()};
+	int rc = store_escalations(a->store, to, open_only, escalation_cb, &c, err);
+
+	*out = NULL;
+	if (rc) {
+		json_decref(c.items);
+		return rc;
+	}
+	*out = json_pack("{s:o}", "escalations", c.items);
+	return 0;
+}
+
+typedef struct unallocated_ctx {
+	app *a;
+	const char *team;
+	json_t *items;
+} unallocated_ctx;
+
+static int unallocated_cb(void *ctx, const char *child, const char *name, const char *opened_day,
+                          const char *last_team, sl_err *err)
+{
+	unallocated_ctx *c = ctx;
+	int32_t opened = day_of(opened_day);
+	(void)err;
+
+	if (c->team && last_team && strcmp(c->team, last_team) != 0)
+		return 0;
+	json_array_append_new(c->items, json_pack("{s:s, s:o, s:s, s:i, s:o}", "child", child, "name", jstr(name),
+	                                          "opened_on", opened_day, "waiting_wd",
+	                                          calendar_wd_between(c->a->rules_cfg->cal, opened, app_today(c->a)),
+	                                          "last_team", jstr(last_team)));
+	return 0;
+}
+
+int query_unallocated(app *a, const char *team, json_t **out, sl_err *err)
+{
+	unallocated_ctx c = {a, team, json_array()};
+	int rc = store_unallocated(a->store, unallocated_cb, &c, err);
+
+	*out = NULL;
+	if (rc) {
+		json_decref(c.items);
+		return rc;
+	}
+	*out = json_pack("{s:o}", "children", c.items);
+	return 0;
+}
+
+static int grant_cb(void *ctx, const char *child, const char *name, const char *day, const char *by, sl_err *err)
+{
+	(void)err;
+	json_array_append_new(ctx, json_pack("{s:s, s:o, s:s, s:s}", "child", child, "name", jstr(name), "granted_on",
+	                                     day, "granted_by", by));
+	return 0;
+}
+
+int query_grants(app *a, const char *login, json_t **out, sl_err *err)
+{
+	json_t *items = json_array();
+	int rc = store_grants_of(a->store, login, grant_cb, items, err);
+
+	*out = NULL;
+	if (rc) {
+		json_decref(items);
+		return rc;
+	}
+	*out = json_pack("{s:o}", "children", items);
+	return 0;
+}
+
+int query_caseload_limit(const app *a)
+{
+	return a->rules_cfg->param[P_CASELOAD_MAX];
+}
+
+/* ---- a worker's children (My work) ----------------------------------------------------- */
+
+static int worker_allocation_cb(void *ctx, const store_allocation *al, sl_err *err)
+{
+	(void)err;
+	json_array_append_new(ctx, json_pack("{s:s, s:o, s:o, s:I}", "child", al->child, "team", jstr(al->team),
+	                                     "allocated_on", jstr(al->from_day), "allocation_seq",
+	                                     (json_int_t)al->seq));
+	return 0;
+}
+
+int query_worker_children(app *a, const char *worker, json_t **out, sl_err *err)
+{
+	json_t *children = json_array(), *c, *person;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	/* ids first, then each person: a scan's callback may not query again */
+	if ((rc = store_worker_allocations(a->store, worker, worker_allocation_cb, children, err)))
+		goto fail;
+	json_array_foreach(children, i, c) {
+		person = NULL;
+		if ((rc = load_person(a, json_string_value(json_object_get(c, "child")), &person, err)))
+			goto fail;
+		json_object_set(c, "name", json_object_get(person, "name"));
+		json_object_set(c, "born", json_object_get(person, "born"));
+		json_object_set(c, "expected", json_object_get(person, "expected"));
+		json_decref(person);
+	}
+	*out = json_pack("{s:s, s:o}", "worker", worker, "children", children);
+	return 0;
+fail:
+	json_decref(children);
+	return rc;
 }

@@ -53,9 +53,20 @@ typedef struct query_chrono_opts {
 	const char *order;  /* "newest" (default) or "oldest" */
 	const char *cursor; /* the previous page's "next" */
 	const char *limit;  /* 1..QUERY_MAX_LIMIT; default QUERY_DEFAULT_LIMIT */
+	/* Not from the request: the record as it stood when the ledger held
+	 * max_seq events (an as-of view): later events left out, amendments
+	 * approved later not applied.  0: now. */
+	uint64_t max_seq;
 } query_chrono_opts;
 int query_chronology(app *a, const char *child, const query_chrono_opts *o, json_t **out, const char **param,
                      sl_err *err);
+/* Every event of the same chronology (o's filters and max_seq; order,
+ * cursor and limit ignored), oldest first, as its index holds it (seq,
+ * occurred key, kind, agency; no text): what a timeline of all of a
+ * child's events draws, read without touching the ledger.  Parameters are
+ * checked as query_chronology checks them. */
+int query_timeline(app *a, const char *child, const query_chrono_opts *o, store_chrono_key_cb cb, void *ctx,
+                   const char **param, sl_err *err);
 
 /* The one-line summary of an event (its data as amended), at most
  * QUERY_SUMMARY_MAX bytes, cut at a UTF-8 boundary. */
@@ -86,6 +97,11 @@ int query_alerts(app *a, const query_alert_opts *o, json_t **out, const char **p
  * MISSING_NO_RETURN_INTERVIEW, UNALLOCATED, ESCALATION_UNANSWERED).  team,
  * worker restrict (NULL: all). */
 int query_caseloads(app *a, const char *team, const char *worker, json_t **out, sl_err *err);
+
+/* The children allocated now to a worker, newest allocation first:
+ * {"worker", "children": [{"child", "name", "born", "expected", "team",
+ * "allocated_on", "allocation_seq"}]} (My work). */
+int query_worker_children(app *a, const char *worker, json_t **out, sl_err *err);
 
 /* May the caller see items about this child?  (The approvals queue asks
  * it of each item; the API answers it with auth_child_access.) */
@@ -136,5 +152,53 @@ int query_status_by_nhs(app *a, const char *nhs_number, json_t **out, json_t **p
  * date checked: SL_EINVAL naming `date`. */
 int query_child_as_of(app *a, const char *child, const char *date, json_t **out, const char **param,
                       sl_err *err);
+
+/* ---- the managers' and the director's pages ---- */
+
+/* The director's measures, month by month over the `months` (text,
+ * 1..60; default 12) months ending with today's, each month read at its
+ * last day (today for this month):
+ * {"as_of", "months": ["YYYY-MM", ...], "series": {name: [n or null per
+ * month]}, "alerts": {code: [count per month]}} where the series are
+ *   referrals, repeat_referrals, repeat_referrals_pct: referral decisions
+ *     (assessment or strategy, DESIGN 6.1.3) in the month, those within
+ *     REPEAT_REFERRAL.months of the child's previous one, and their share;
+ *   assessments_completed, assessments_in_time, assessments_in_time_pct:
+ *     assessments completed in the month, those within
+ *     LATE_ASSESSMENT.working_days of the referral decision before them
+ *     (or of their start when none), and their share;
+ *   cp_plans, cp_plans_over_18_months, cp_plans_started, second_plans,
+ *     second_plans_pct: children on a CP plan at the month's end, those
+ *     whose plan is PLAN_DRIFT.months old or more, plans started in the
+ *     month, those that were not the child's first, and their share;
+ *   looked_after: children looked after at the month's end;
+ *   cp_seen_in_time, cp_seen_in_time_pct: children on a CP plan at the
+ *     month's end seen (a visit with seen true) within
+ *     LATE_VISIT.cp_working_days before it (the clock starting at the
+ *     plan's start), and their share of cp_plans.
+ * A share is null when there is nothing to divide (no referral, ...).
+ * SL_EINVAL naming `months`. */
+#define QUERY_MEASURE_MONTHS_MAX 60
+int query_measures(app *a, const char *months, json_t **out, const char **param, sl_err *err);
+
+/* Escalations raised to `to` ("director", "manager", or NULL: both),
+ * oldest first: {"escalations": [{"seq", "to", "child", "raised_on",
+ * "summary", "due" (ESCALATION_UNANSWERED.working_days after raised_on),
+ * "overdue" (unanswered and due before today), "answered"?}]}.  open_only:
+ * the unanswered ones. */
+int query_escalations(app *a, const char *to, bool open_only, json_t **out, sl_err *err);
+
+/* Open cases with no worker now, longest waiting first: {"children":
+ * [{"child", "name", "opened_on", "waiting_wd" (working days since),
+ * "last_team"}]}; team (may be NULL) keeps those last allocated to it or
+ * never allocated. */
+int query_unallocated(app *a, const char *team, json_t **out, sl_err *err);
+
+/* The children granted to a reviewer now: {"children": [{"child", "name",
+ * "granted_on", "granted_by"}]}. */
+int query_grants(app *a, const char *login, json_t **out, sl_err *err);
+
+/* The caseload limit in force (CASELOAD_HIGH.children: more is high). */
+int query_caseload_limit(const app *a);
 
 #endif

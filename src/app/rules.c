@@ -253,6 +253,18 @@ fail:
 	return rc;
 }
 
+int app_child_now(app *a, const char *child, json_t **out, sl_err *err)
+{
+	int rc;
+
+	*out = NULL;
+	if ((rc = app_rules_ready(a, err)))
+		return rc;
+	if (!(*out = rules_child_json(a->rules, child)))
+		return sl_fail(err, SL_ENOTFOUND, "%s is not a child known to the record", child);
+	return 0;
+}
+
 void app_rules_drop(app *a)
 {
 	rules_free(a->rules);

@@ -203,6 +203,8 @@ void app_batch_abort(app *a)
 	/* A failed reload leaves the tree stale; the next open fixes it, and
 	 * the next append would fail on a seq conflict rather than corrupt. */
 	ledger_reload(a->ledger, NULL);
+	if (a->access)
+		ledger_reload(a->access, NULL);
 }
 
 int app_batch_commit(app *a, bool sign, sl_err *err)
@@ -210,7 +212,7 @@ int app_batch_commit(app *a, bool sign, sl_err *err)
 	int rc;
 
 	assert(a->in_batch);
-	if ((rc = ledger_flush(a->ledger, err)))
+	if ((rc = ledger_flush(a->ledger, err)) || (a->access && (rc = ledger_flush(a->access, err))))
 		goto fail;
 	if (sign && ((rc = app_load_signer(a, err)) ||
 	             (rc = ledger_sign_checkpoint(a->ledger, a->origin, a->signer, NULL, err))))

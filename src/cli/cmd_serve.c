@@ -24,7 +24,7 @@ static int parse_uint(const char *command, const char *opt, const char *arg, uin
 
 int cmd_serve(int argc, char **argv)
 {
-	enum { O_LISTEN = 256, O_CERT, O_KEY, O_THREADS, O_BODY, O_TIMEOUT, O_CONNS, O_IDLE, O_MAX, O_CP };
+	enum { O_LISTEN = 256, O_CERT, O_KEY, O_THREADS, O_BODY, O_TIMEOUT, O_CONNS, O_IDLE, O_MAX, O_CP, O_ASSETS };
 	static const struct option opts[] = {
 		CLI_COMMON_OPTIONS,
 		{"listen", required_argument, NULL, O_LISTEN},
@@ -37,9 +37,13 @@ int cmd_serve(int argc, char **argv)
 		{"session-idle", required_argument, NULL, O_IDLE},
 		{"session-max", required_argument, NULL, O_MAX},
 		{"checkpoint-interval", required_argument, NULL, O_CP},
+		{"assets", required_argument, NULL, O_ASSETS},
 		{0},
 	};
 	http_server_opts o = {0};
+#ifdef SL_ASSETS_DIR
+	o.assets_dir = SL_ASSETS_DIR; /* the source tree: node_modules/ and web/static/ */
+#endif
 	http_server *s = NULL;
 	cli_common c;
 	sl_err err = {0};
@@ -52,6 +56,7 @@ int cmd_serve(int argc, char **argv)
 			continue;
 		switch (opt) {
 		case O_LISTEN: o.listen = optarg; break;
+		case O_ASSETS: o.assets_dir = optarg; break;
 		case O_CERT: o.tls_cert = optarg; break;
 		case O_KEY: o.tls_key = optarg; break;
 		case O_THREADS:

@@ -86,7 +86,8 @@ static int read_password(const char *login, char *out, size_t size)
 	return rc;
 }
 
-static int user_add(app *a, const char *login, const char *role_name, const char *team, const char *name)
+static int user_add(app *a, const char *login, const char *role_name, const char *team, const char *agency,
+                    const char *name)
 {
 	char password[AUTH_MAX_PASSWORD + 2];
 	sl_err err = {0};
@@ -100,10 +101,22 @@ static int user_add(app *a, const char *login, const char *role_name, const char
 		buf_release(&list);
 		return 1;
 	}
+	/* partners sign in to the pages as their agency: --agency, not --team */
+	if ((role == ROLE_PARTNER) != (agency != NULL) || (role == ROLE_PARTNER && team)) {
+		fprintf(stderr, "safeledger: agency: %s\n",
+		        role == ROLE_PARTNER ? "a partner user needs --agency AGENCY (and no --team); an agency's "
+		                               "system uses a token instead (`safeledger token add --agency AGENCY "
+		                               "--name NAME`)"
+		                             : "--agency is for partner users only (--role partner)");
+		return 2;
+	}
 	if ((rc = read_password(login, password, sizeof(password))))
 		return rc;
-	if (auth_user_add(a, login, (auth_role)role, team, name, password, &err))
+	if (role == ROLE_PARTNER ? auth_partner_add(a, login, agency, name, password, &err)
+	                         : auth_user_add(a, login, (auth_role)role, team, name, password, &err))
 		rc = cli_fail(&err);
+	else if (agency)
+		printf("added %s (%s, agency %s)\n", login, role_name, agency);
 	else
 		printf("added %s (%s%s%s)\n", login, role_name, team ? ", team " : "", team ? team : "");
 	sodium_memzero(password, sizeof(password));
@@ -143,7 +156,8 @@ static int print_user(void *ctx, const auth_user *u, sl_err *err)
 		free(s);
 		json_decref(o);
 	} else {
-		printf("%-24s %-15s %-20s %-9s %s\n", u->login, auth_role_name(u->role), u->team[0] ? u->team : "-",
+		printf("%-24s %-15s %-20s %-9s %s\n", u->login, auth_role_name(u->role),
+		       u->team[0] ? u->team : u->agency[0] ? u->agency : "-",
 		       u->disabled ? "disabled" : "active", u->name);
 	}
 	return 0;
@@ -154,10 +168,11 @@ int cmd_user(int argc, char **argv)
 	static const struct option opts[] = {CLI_COMMON_OPTIONS,
 	                                     {"role", required_argument, NULL, 'R'},
 	                                     {"team", required_argument, NULL, 't'},
+	                                     {"agency", required_argument, NULL, 'a'},
 	                                     {"name", required_argument, NULL, 'n'},
 	                                     {"json", no_argument, NULL, 'j'},
 	                                     {0}};
-	const char *role = NULL, *team = NULL, *name = NULL, *sub, *login = NULL;
+	const char *role = NULL, *team = NULL, *agency = NULL, *name = NULL, *sub, *login = NULL;
 	bool as_json = false;
 	cli_common c;
 	sl_err err = {0};
@@ -174,6 +189,9 @@ int cmd_user(int argc, char **argv)
 			break;
 		case 't':
 			team = optarg;
+			break;
+		case 'a':
+			agency = optarg;
 			break;
 		case 'n':
 			name = optarg;
@@ -194,7 +212,8 @@ int cmd_user(int argc, char **argv)
 	} else if (strcmp(sub, "add") == 0) {
 		if (optind + 1 != argc || !role || as_json)
 			return cli_usage_error("user",
-			                       "`user add` takes LOGIN --role ROLE [--team TEAM] [--name NAME]");
+			                       "`user add` takes LOGIN --role ROLE [--team TEAM | --agency AGENCY] "
+			                       "[--name NAME]");
 		login = argv[optind];
 	} else if (strcmp(sub, "disable") == 0 || strcmp(sub, "passwd") == 0) {
 		if (optind + 1 != argc || role || team || name || as_json)
@@ -211,7 +230,7 @@ int cmd_user(int argc, char **argv)
 		if (auth_user_list(a, print_user, &as_json, &err))
 			rc = cli_fail(&err);
 	} else if (strcmp(sub, "add") == 0) {
-		rc = user_add(a, login, role, team, name);
+		rc = user_add(a, login, role, team, agency, name);
 	} else if (strcmp(sub, "passwd") == 0) {
 		rc = user_passwd(a, login);
 	} else if (auth_user_disable(a, login, &err)) {

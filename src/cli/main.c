@@ -80,6 +80,8 @@ const cli_command cli_commands[] = {
 	 "  --session-idle SECONDS  session idle timeout (default 1800)\n"
 	 "  --session-max SECONDS   session absolute timeout (default 43200)\n"
 	 "  --checkpoint-interval MS  sign a checkpoint this often when a log grew (default 1000)\n"
+	 "  --assets DIR            the web pages' files: DIR/node_modules/govuk-frontend, DIR/web/static\n"
+	 "                          (default: the source tree it was built from)\n"
 	 "  SIGTERM or SIGINT stops it after the requests in flight\n"},
 };
 const size_t cli_command_count = SL_ARRAY_LEN(cli_commands);

@@ -249,7 +249,6 @@ static int post_event(http_req *r, http_resp *w)
 	json_t *ev;
 	const char *kind;
 	buf hex = BUF_INIT;
-	app *wr;
 	int rc;
 
 	if (!r->body || r->body_len == 0)
@@ -274,10 +273,7 @@ static int post_event(http_req *r, http_resp *w)
 	rc = r->user->role == ROLE_PARTNER ? partner_event(r, w, ev, kind) : staff_event(r, w, ev, kind);
 	if (rc)
 		goto done;
-	wr = http_writer_lock(r);
-	rc = app_append(wr, ev, &o, &e, &err);
-	http_writer_unlock(r);
-	if (rc) {
+	if ((rc = http_append_event(r, ev, &o, &e, &err))) {
 		rc = write_refused(w, rc, &err);
 		goto done;
 	}
@@ -352,7 +348,6 @@ static int event_access(http_req *r, http_resp *w, json_t *children)
 	json_t *id;
 	size_t i;
 	int rc = 0;
-	app *wr;
 
 	if (json_array_size(children) == 0 && r->user->role != ROLE_SENIOR_MANAGER && r->user->role != ROLE_DIRECTOR) {
 		rc = http_problem(w, 403, "this event is about no child; only senior managers and the director read it",
@@ -381,13 +376,11 @@ static int event_access(http_req *r, http_resp *w, json_t *children)
 		}
 	}
 	buf_puts(&route, "GET /api/v1/events/{seq}");
-	wr = http_writer_lock(r);
 	json_array_foreach(children, i, id) {
-		if ((rc = auth_access_record(wr, r->user, json_string_value(id), route.data,
-		                             d[i] == AUTH_SEALED ? reason : NULL, &err)))
+		const char *child = json_string_value(id);
+		if ((rc = http_record_access(r, &child, 1, route.data, d[i] == AUTH_SEALED ? reason : NULL, &err)))
 			break;
 	}
-	http_writer_unlock(r);
 	if (rc)
 		rc = http_problem_err(w, &err);
 done:
@@ -487,7 +480,6 @@ static int get_status(http_req *r, http_resp *w)
 	json_t *out = NULL, *persons = NULL, *id;
 	sl_err err = {0};
 	size_t i;
-	app *wr;
 	int rc;
 
 	if (!nhs)
@@ -495,12 +487,13 @@ static int get_status(http_req *r, http_resp *w)
 	if ((rc = query_status_by_nhs(r->a, nhs, &out, &persons, &err)))
 		return answer(w, rc, NULL, rc == SL_EINVAL ? "nhs_number" : NULL, &err);
 	/* DESIGN 7: each answer is logged, before it is given. */
-	wr = http_writer_lock(r);
-	json_array_foreach(persons, i, id) {
-		if ((rc = auth_access_record(wr, r->user, json_string_value(id), "GET /api/v1/status", NULL, &err)))
-			break;
+	{
+		const char **ids = xcalloc(json_array_size(persons) + 1, sizeof(*ids));
+		json_array_foreach(persons, i, id)
+			ids[i] = json_string_value(id);
+		rc = http_record_access(r, ids, json_array_size(persons), "GET /api/v1/status", NULL, &err);
+		free(ids);
 	}
-	http_writer_unlock(r);
 	json_decref(persons);
 	if (rc) {
 		json_decref(out);

@@ -70,6 +70,28 @@ const char *http_header(const http_req *r, const char *name);
 app *http_writer_lock(http_req *r);
 void http_writer_unlock(http_req *r);
 
+/*
+ * Group commit (DESIGN 9): what a request appends is not a transaction of
+ * its own.  fn runs on the writer inside a transaction that other
+ * requests' writes may share, so it must not begin or commit one (it uses
+ * app_batch_add, auth_access_add); http_write returns when the
+ * transaction holding its writes is durable, or with fn's own error.  One
+ * thread at a time leads: it takes every write queued so far, runs them in
+ * one transaction with one fsync, and wakes their requests; while it
+ * waits for the disk, the next group gathers.  A write refused before it
+ * appended anything (validation, a blocked closure) leaves the group
+ * intact; one that fails half-way makes the leader run the group again one
+ * write per transaction, so each request gets only its own outcome.
+ */
+typedef int (*http_write_fn)(app *w, void *arg, sl_err *err);
+int http_write(http_req *r, http_write_fn fn, void *arg, sl_err *err);
+/* The two writes handlers make, through http_write: one event (as
+ * app_append, live for the signed-in user), and the access-log records of
+ * reading children's records (break_glass: the reason, or NULL). */
+int http_append_event(http_req *r, const json_t *event, const app_write_opts *o, ledger_entry *out, sl_err *err);
+int http_record_access(http_req *r, const char *const *children, size_t n, const char *route,
+                       const char *break_glass, sl_err *err);
+
 #define HTTP_MAX_HEADERS 8
 typedef struct http_resp {
 	int status;               /* 0 until set */
@@ -116,6 +138,10 @@ enum http_auth {
 enum {
 	HTTP_CHILD = 1,      /* reads the child named by params[0]: checked and logged */
 	HTTP_WRITE = 2,      /* changes state: JSON body or a form with a valid CSRF token */
+	/* An HTML page (src/web): a refusal is an HTML page, not problem+json,
+	 * and a visitor with no valid session is sent (303) to /sign-in?next=
+	 * instead of getting 401 (http_page_problem). */
+	HTTP_PAGE = 4,
 };
 
 typedef struct http_route {
@@ -139,5 +165,14 @@ extern const size_t http_api_routes_len;
  * before the API table; an OpenAPI check should walk it too. */
 extern const http_route http_session_routes[];
 extern const size_t http_session_routes_len;
+/* The web pages, /assets/... and the forms (src/web/pages.c); tried after
+ * the session routes. */
+extern const http_route http_page_routes[];
+extern const size_t http_page_routes_len;
+/* For an HTTP_PAGE route: turn the problem+json refusal in w (from the
+ * server's checks or a handler) into what a browser should get: 401 a 303
+ * to /sign-in with a safe `next`, a sealed record a break-glass form,
+ * anything else an HTML error page with the same status (pages.c). */
+void http_page_problem(http_req *r, http_resp *w);
 
 #endif

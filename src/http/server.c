@@ -84,12 +84,18 @@ struct http_server {
 
 	app *writer;
 	pthread_mutex_t writer_mu;
+	/* group commit (http_write): the queue, and whether a leader runs */
+	pthread_mutex_t gc_mu;
+	pthread_cond_t gc_cv;
+	struct write_job *gc_head, *gc_tail;
+	bool gc_leader;
+	uint64_t gc_groups, gc_writes; /* metrics */
 	pthread_key_t app_key;
 	pthread_mutex_t apps_mu;
 	app **apps;
 	size_t n_apps, cap_apps;
 
-	table tables[3];
+	table tables[4];
 	size_t n_routes; /* over all tables; metrics index = table offset + row */
 
 	pthread_t house;
@@ -214,9 +220,12 @@ static void thread_end(void *a)
 static app *thread_app(http_server *s, sl_err *err)
 {
 	app *a = pthread_getspecific(s->app_key);
+	app_options o = s->o.app;
+
 	if (a)
 		return a;
-	if (app_open(&s->o.app, &a, err))
+	o.small_cache = true; /* many threads read; only the writer keeps a big cache */
+	if (app_open(&o, &a, err))
 		return NULL;
 	pthread_mutex_lock(&s->apps_mu);
 	if (s->n_apps == s->cap_apps) {
@@ -244,6 +253,155 @@ void http_writer_unlock(http_req *r)
 	assert(c->writer_locked);
 	c->writer_locked = false;
 	pthread_mutex_unlock(&c->srv->writer_mu);
+}
+
+/* ------------------------------------------------------------------ */
+/* group commit (http.h)                                               */
+
+typedef struct write_job {
+	http_write_fn fn;
+	void *arg;
+	int rc;
+	sl_err err;
+	bool done;
+	struct write_job *next;
+} write_job;
+
+static uint64_t log_sizes(app *w)
+{
+	return ledger_size(app_ledger(w)) + ledger_size(app_access_ledger(w));
+}
+
+/* Run one group on the writer: in one transaction while every write
+ * either succeeds or is refused before appending anything; otherwise each
+ * write again in a transaction of its own. */
+static void run_group(http_server *s, write_job *jobs)
+{
+	app *w = s->writer;
+	write_job *j;
+	bool partial = false;
+	sl_err err = {0};
+	int rc;
+
+	pthread_mutex_lock(&s->writer_mu);
+	if ((rc = app_batch_begin(w, &err))) {
+		for (j = jobs; j; j = j->next) {
+			j->rc = rc;
+			j->err = err;
+		}
+		goto done;
+	}
+	for (j = jobs; j && !partial; j = j->next) {
+		uint64_t before = log_sizes(w);
+		j->rc = j->fn(w, j->arg, &j->err);
+		partial = j->rc && log_sizes(w) != before;
+	}
+	if (partial) {
+		app_batch_abort(w);
+		for (j = jobs; j; j = j->next) {
+			memset(&j->err, 0, sizeof(j->err));
+			if ((j->rc = app_batch_begin(w, &j->err)))
+				continue;
+			if ((j->rc = j->fn(w, j->arg, &j->err)))
+				app_batch_abort(w);
+			else
+				j->rc = app_batch_commit(w, false, &j->err);
+		}
+	} else if ((rc = app_batch_commit(w, false, &err))) {
+		/* nothing of the group is durable: no write is acknowledged */
+		for (j = jobs; j; j = j->next)
+			if (!j->rc) {
+				j->rc = rc;
+				j->err = err;
+			}
+	}
+done:
+	pthread_mutex_unlock(&s->writer_mu);
+}
+
+int http_write(http_req *r, http_write_fn fn, void *arg, sl_err *err)
+{
+	req_ctx *c = (req_ctx *)r;
+	http_server *s = c->srv;
+	write_job job = {fn, arg, 0, {0}, false, NULL};
+
+	pthread_mutex_lock(&s->gc_mu);
+	if (s->gc_tail)
+		s->gc_tail->next = &job;
+	else
+		s->gc_head = &job;
+	s->gc_tail = &job;
+	while (!job.done) {
+		if (s->gc_leader) {
+			pthread_cond_wait(&s->gc_cv, &s->gc_mu);
+			continue;
+		}
+		/* lead: take everything queued (our own write included) */
+		write_job *group = s->gc_head, *j, *next;
+		size_t n = 0;
+		s->gc_head = s->gc_tail = NULL;
+		s->gc_leader = true;
+		pthread_mutex_unlock(&s->gc_mu);
+		run_group(s, group);
+		pthread_mutex_lock(&s->gc_mu);
+		for (j = group; j; j = next, n++) {
+			next = j->next; /* a finished job's request may return at once */
+			j->done = true;
+		}
+		s->gc_groups++;
+		s->gc_writes += n;
+		s->gc_leader = false;
+		pthread_cond_broadcast(&s->gc_cv);
+	}
+	pthread_mutex_unlock(&s->gc_mu);
+	if (job.rc && err)
+		*err = job.err;
+	return job.rc;
+}
+
+struct event_job {
+	const json_t *event;
+	const app_write_opts *o;
+	ledger_entry *out;
+};
+
+static int event_job(app *w, void *arg, sl_err *err)
+{
+	struct event_job *j = arg;
+	return app_batch_add(w, j->event, j->o, j->out, err);
+}
+
+int http_append_event(http_req *r, const json_t *event, const app_write_opts *o, ledger_entry *out, sl_err *err)
+{
+	struct event_job j = {event, o, out};
+	return http_write(r, event_job, &j, err);
+}
+
+struct access_job {
+	const auth_user *user;
+	const char *const *children;
+	size_t n;
+	const char *route, *reason;
+};
+
+static int access_job(app *w, void *arg, sl_err *err)
+{
+	struct access_job *j = arg;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < j->n && !rc; i++)
+		rc = auth_access_add(w, j->user, j->children[i], j->route, j->reason, err);
+	return rc;
+}
+
+int http_record_access(http_req *r, const char *const *children, size_t n, const char *route,
+                       const char *break_glass, sl_err *err)
+{
+	struct access_job j = {r->user, children, n, route, break_glass};
+	if (!r->user)
+		return sl_fail(err, SL_EINVAL, "no user to record");
+	return http_write(r, access_job, &j, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -427,7 +585,6 @@ static int check_child(req_ctx *c, http_resp *w, app *a)
 	auth_decision d = AUTH_DENY;
 	buf route = BUF_INIT;
 	sl_err err = {0};
-	app *wr;
 	int rc;
 
 	if (c->r.n_params == 0 || !c->r.user) /* a route table bug: refuse rather than serve unlogged */
@@ -453,9 +610,7 @@ static int check_child(req_ctx *c, http_resp *w, app *a)
 		reason = NULL; /* not break-glass: nothing to record as one */
 	}
 	buf_printf(&route, "%s %s", c->route->method, c->route->pattern);
-	wr = http_writer_lock(&c->r);
-	rc = auth_access_record(wr, c->r.user, child, buf_str(&route), reason, &err);
-	http_writer_unlock(&c->r);
+	rc = http_record_access(&c->r, &child, 1, buf_str(&route), reason, &err);
 	buf_release(&route);
 	if (rc)
 		return http_problem_err(w, &err);
@@ -542,7 +697,10 @@ static int dispatch(req_ctx *c, http_resp *w)
 static const char *const security_headers[][2] = {
 	{"Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'"},
 	{"X-Content-Type-Options", "nosniff"},
-	{"Referrer-Policy", "no-referrer"},
+	/* same-origin, not no-referrer: under no-referrer browsers send
+	 * "Origin: null" with a form post, which the same-origin check must
+	 * refuse, so no page form could be sent.  Nothing leaves the site. */
+	{"Referrer-Policy", "same-origin"},
 	{"X-Frame-Options", "DENY"},
 };
 
@@ -685,6 +843,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		http_problem(&w, 413, "the request body is larger than the server accepts", NULL);
 	} else {
 		dispatch(c, &w);
+		/* pages answer refusals in HTML (http_page_problem) */
+		if (c->route && (c->route->flags & HTTP_PAGE) && w.content_type &&
+		    strcmp(w.content_type, "application/problem+json") == 0)
+			http_page_problem(&c->r, &w);
 	}
 	return send_response(c, &w);
 }
@@ -960,6 +1122,15 @@ void http_server_metrics(http_server *s, buf *out)
 	                "# TYPE safeledger_http_slow_requests_dropped_total counter\n"
 	                "safeledger_http_slow_requests_dropped_total %llu\n",
 	           (unsigned long long)load(&s->dropped_slow));
+	pthread_mutex_lock(&s->gc_mu);
+	buf_printf(out, "# HELP safeledger_writes_total Writes (events, access records) made through group commit.\n"
+	                "# TYPE safeledger_writes_total counter\n"
+	                "safeledger_writes_total %llu\n"
+	                "# HELP safeledger_write_groups_total Transactions (each one fsync) those writes shared.\n"
+	                "# TYPE safeledger_write_groups_total counter\n"
+	                "safeledger_write_groups_total %llu\n",
+	           (unsigned long long)s->gc_writes, (unsigned long long)s->gc_groups);
+	pthread_mutex_unlock(&s->gc_mu);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1049,6 +1220,8 @@ static void server_free(http_server *s)
 		app_close(s->writer);
 	pthread_key_delete(s->app_key);
 	pthread_mutex_destroy(&s->writer_mu);
+	pthread_mutex_destroy(&s->gc_mu);
+	pthread_cond_destroy(&s->gc_cv);
 	pthread_mutex_destroy(&s->apps_mu);
 	pthread_mutex_destroy(&s->house_mu);
 	pthread_cond_destroy(&s->house_cv);
@@ -1083,7 +1256,7 @@ int http_server_start(const http_server_opts *o, http_server **out, sl_err *err)
 	if (!s->o.listen)
 		s->o.listen = HTTP_DEFAULT_LISTEN;
 	if (!s->o.threads)
-		s->o.threads = online_cores();
+		s->o.threads = HTTP_THREADS_PER_CORE * online_cores() < 16 ? 16 : HTTP_THREADS_PER_CORE * online_cores();
 	if (!s->o.max_body)
 		s->o.max_body = HTTP_DEFAULT_MAX_BODY;
 	if (!s->o.timeout)
@@ -1093,14 +1266,17 @@ int http_server_start(const http_server_opts *o, http_server **out, sl_err *err)
 	if (!s->o.checkpoint_ms)
 		s->o.checkpoint_ms = HTTP_DEFAULT_CHECKPOINT_MS;
 	pthread_mutex_init(&s->writer_mu, NULL);
+	pthread_mutex_init(&s->gc_mu, NULL);
+	pthread_cond_init(&s->gc_cv, NULL);
 	pthread_mutex_init(&s->apps_mu, NULL);
 	pthread_mutex_init(&s->house_mu, NULL);
 	pthread_cond_init(&s->house_cv, NULL);
 	pthread_key_create(&s->app_key, thread_end);
 	s->tables[0] = (table){http_log_routes, http_log_routes_len};
 	s->tables[1] = (table){http_session_routes, http_session_routes_len};
-	s->tables[2] = (table){http_api_routes, http_api_routes_len};
-	s->n_routes = http_log_routes_len + http_session_routes_len + http_api_routes_len;
+	s->tables[2] = (table){http_page_routes, http_page_routes_len};
+	s->tables[3] = (table){http_api_routes, http_api_routes_len};
+	s->n_routes = http_log_routes_len + http_session_routes_len + http_page_routes_len + http_api_routes_len;
 	s->requests = xcalloc((s->n_routes + 1) * N_STATUS, sizeof(*s->requests));
 
 	if (!o->tls_cert != !o->tls_key) {
@@ -1123,6 +1299,16 @@ int http_server_start(const http_server_opts *o, http_server **out, sl_err *err)
 		goto fail;
 	if ((rc = bind_listen(s, s->o.listen, err)))
 		goto fail;
+	if (s->o.assets_dir) {
+		/* pages still work without govuk-frontend, unstyled: say so, once */
+		buf css = BUF_INIT;
+		struct stat st;
+		buf_printf(&css, "%s/node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css", s->o.assets_dir);
+		if (stat(css.data, &st) != 0)
+			log_message(s, "warning", "govuk-frontend is not installed under the assets directory (run "
+			                          "`npm ci` there, or pass --assets DIR): pages will be served unstyled");
+		buf_release(&css);
+	}
 
 	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_logger, s};
 	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET, s->listen_fd, NULL};
@@ -1164,6 +1350,11 @@ fail:
 const char *http_server_url(const http_server *s)
 {
 	return s->url;
+}
+
+const char *http_server_assets_dir(const http_server *s)
+{
+	return s->o.assets_dir;
 }
 
 void http_server_block_signals(void)

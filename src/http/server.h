@@ -23,13 +23,18 @@
 #define HTTP_DEFAULT_TIMEOUT 30
 #define HTTP_DEFAULT_CONNECTIONS 1024
 #define HTTP_DEFAULT_CHECKPOINT_MS 1000
+/* A request that writes waits for its group's fsync (http_write) and holds
+ * its thread meanwhile; more threads than cores let more writes share one
+ * transaction (DESIGN 9).  Readers' connections keep a small page cache
+ * (STORE_SMALL_CACHE), so threads cost little memory. */
+#define HTTP_THREADS_PER_CORE 8
 
 typedef struct http_server_opts {
 	app_options app;          /* the instance: db, key, rules, today (readonly ignored) */
 	const char *listen;       /* "ADDR:PORT" or "[V6]:PORT"; NULL: HTTP_DEFAULT_LISTEN; port 0: any */
 	const char *tls_cert;     /* PEM files, both or neither: HTTPS, cookies get Secure */
 	const char *tls_key;
-	unsigned threads;         /* worker threads; 0: one per online core */
+	unsigned threads;         /* worker threads; 0: HTTP_THREADS_PER_CORE per online core, at least 16 */
 	size_t max_body;          /* request body limit in bytes; 0: HTTP_DEFAULT_MAX_BODY */
 	unsigned timeout;         /* seconds a request may take to arrive, and of
 	                           * inactivity before a connection is dropped; 0: default */
@@ -37,6 +42,8 @@ typedef struct http_server_opts {
 	unsigned checkpoint_ms;   /* sign a checkpoint this often when a log grew; 0: default */
 	auth_session_opts session; /* zeroes: auth.h's defaults */
 	FILE *log;                /* one JSON line per request; NULL: stderr */
+	const char *assets_dir;   /* the web pages' static files: DIR/node_modules/govuk-frontend/dist/govuk
+	                           * and DIR/web/static (src/web/assets.c); NULL: none served */
 } http_server_opts;
 
 /* Open the instance (the writer's connection first, so a database that
@@ -59,6 +66,9 @@ int http_server_wait_signal(void);
  * (up to the timeout), tell keep-alive clients to close, sign a last
  * checkpoint, close every connection to the database, free the server. */
 void http_server_stop(http_server *s);
+
+/* The assets directory of the options (NULL when none). */
+const char *http_server_assets_dir(const http_server *s);
 
 /* Sign-in (session.c): the request now has this user, for the log line. */
 void http_req_set_user(http_req *r, const auth_user *u);

@@ -139,17 +139,26 @@ typedef struct store_backend_ops {
 	int (*child_allocation)(void *impl, const char *child, store_allocation_cb cb, void *ctx, sl_err *err);
 	int (*child_allocated_to)(void *impl, const char *child, const char *worker, const char *team, bool *out,
 	                          sl_err *err);
+	int (*worker_allocations)(void *impl, const char *worker, store_allocation_cb cb, void *ctx, sl_err *err);
 	int (*child_counts)(void *impl, const char *child, store_child_tally *out, sl_err *err);
 	int (*person_links)(void *impl, const char *person, store_link_cb cb, void *ctx, sl_err *err);
 	int (*person_risk_flags)(void *impl, const char *person, store_risk_flag_cb cb, void *ctx, sl_err *err);
 	int (*alerts)(void *impl, const store_alert_query *q, store_alert_cb cb, void *ctx, sl_err *err);
 	int (*chronology)(void *impl, const store_chrono_query *q, store_chrono_cb cb, void *ctx, sl_err *err);
+	int (*chronology_keys)(void *impl, const store_chrono_query *q, store_chrono_key_cb cb, void *ctx, sl_err *err);
 	int (*caseloads)(void *impl, const char *team, const char *worker, const char *overdue_codes,
 	                 store_caseload_cb cb, void *ctx, sl_err *err);
 	int (*amendments_pending)(void *impl, store_amendment_cb cb, void *ctx, sl_err *err);
 	int (*amendment_requests_of)(void *impl, uint64_t target_seq, store_amendment_cb cb, void *ctx, sl_err *err);
 	int (*events_of_kind)(void *impl, const char *kind, const char *team, unsigned limit, store_event_cb cb,
 	                      void *ctx, sl_err *err);
+	/* the managers' and the director's lists and measures */
+	int (*episodes_of_types)(void *impl, const char *types, store_episode_cb cb, void *ctx, sl_err *err);
+	int (*alerts_by_month)(void *impl, const char *from_day, store_month_count_cb cb, void *ctx, sl_err *err);
+	int (*escalations)(void *impl, const char *to, bool open_only, store_escalation_cb cb, void *ctx, sl_err *err);
+	int (*plan_children_seen)(void *impl, store_child_day_cb cb, void *ctx, sl_err *err);
+	int (*unallocated)(void *impl, store_unallocated_cb cb, void *ctx, sl_err *err);
+	int (*grants_of)(void *impl, const char *login, store_grant_cb cb, void *ctx, sl_err *err);
 } store_backend_ops;
 
 extern const store_backend_ops store_sqlite_ops;

@@ -620,7 +620,8 @@ static int sqlite_open(const char *location, int flags, void **impl, sl_err *err
 	                   "PRAGMA foreign_keys = ON;"
 	                   "PRAGMA cache_size = -65536;"
 	                   "PRAGMA temp_store = MEMORY;",
-	                   err, "setting pragmas")))
+	                   err, "setting pragmas")) ||
+	    ((flags & STORE_SMALL_CACHE) && (rc = sq_exec(s, "PRAGMA cache_size = -4096;", err, "sizing the cache"))))
 		goto fail;
 	if (flags & STORE_SCRATCH) {
 		/* nothing to keep: durability would only cost time */
@@ -705,10 +706,8 @@ static int sqlite_meta_put(void *impl, const char *key, const char *value, sl_er
 	return sq_step_done(s, st, err, "writing a setting");
 }
 
-static int sqlite_event_append(void *impl, const store_event *ev, sl_err *err)
+int sq_log_append(sqlite_store *s, sqlite3_stmt *st, const store_event *ev, sl_err *err, const char *what)
 {
-	sqlite_store *s = impl;
-	sqlite3_stmt *st = stmt_get(s, ST_EVENT_APPEND, err);
 	if (!st)
 		return SL_EIO;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)ev->seq);
@@ -716,7 +715,13 @@ static int sqlite_event_append(void *impl, const store_event *ev, sl_err *err)
 	sq_bind_text(st, 3, ev->kind);
 	sqlite3_bind_blob(st, 4, ev->salt, 32, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, ev->event, (int)ev->event_len, SQLITE_STATIC);
-	return sq_step_done(s, st, err, "appending to the ledger");
+	return sq_step_done(s, st, err, what);
+}
+
+static int sqlite_event_append(void *impl, const store_event *ev, sl_err *err)
+{
+	sqlite_store *s = impl;
+	return sq_log_append(s, stmt_get(s, ST_EVENT_APPEND, err), ev, err, "appending to the ledger");
 }
 
 /* Fill ev from the current row of a (seq, recorded_at, kind, salt, event)
@@ -783,24 +788,28 @@ done:
 	return rc;
 }
 
-static int sqlite_event_last_seq(void *impl, uint64_t *seq, sl_err *err)
+int sq_number(sqlite_store *s, sqlite3_stmt *st, uint64_t *out, sl_err *err, const char *what)
 {
-	sqlite_store *s = impl;
-	sqlite3_stmt *st = stmt_get(s, ST_EVENT_LAST, err);
 	int rc;
 
-	*seq = 0;
+	*out = 0;
 	if (!st)
 		return SL_EIO;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		*seq = (uint64_t)sqlite3_column_int64(st, 0);
+		*out = (uint64_t)sqlite3_column_int64(st, 0);
 		rc = 0;
 	} else {
-		rc = sq_fail(s, err, "reading the ledger size");
+		rc = sq_fail(s, err, what);
 	}
 	sq_reset(st);
 	return rc;
+}
+
+static int sqlite_event_last_seq(void *impl, uint64_t *seq, sl_err *err)
+{
+	sqlite_store *s = impl;
+	return sq_number(s, stmt_get(s, ST_EVENT_LAST, err), seq, err, "reading the ledger size");
 }
 
 static int sqlite_event_scan(void *impl, uint64_t from, uint64_t to, store_event_cb cb, void *ctx,
@@ -808,7 +817,6 @@ static int sqlite_event_scan(void *impl, uint64_t from, uint64_t to, store_event
 {
 	sqlite_store *s = impl;
 	sqlite3_stmt *st;
-	store_event ev;
 	int rc;
 
 	/* A scan may call back into the store (a nested read), so it uses its
@@ -817,15 +825,22 @@ static int sqlite_event_scan(void *impl, uint64_t from, uint64_t to, store_event
 		return sq_fail(s, err, "preparing a scan");
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
 	sqlite3_bind_int64(st, 2, to ? (sqlite3_int64)to : INT64_MAX);
+	rc = sq_log_rows(s, st, cb, ctx, err, "scanning the ledger");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int sq_log_rows(sqlite_store *s, sqlite3_stmt *st, store_event_cb cb, void *ctx, sl_err *err, const char *what)
+{
+	store_event ev;
+	int rc;
+
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		row_event(st, &ev);
 		if ((rc = cb(ctx, &ev, err)))
-			goto done;
+			return rc;
 	}
-	rc = rc == SQLITE_DONE ? 0 : sq_fail(s, err, "scanning the ledger");
-done:
-	sqlite3_finalize(st);
-	return rc;
+	return rc == SQLITE_DONE ? 0 : sq_fail(s, err, what);
 }
 
 static int sqlite_tile_read(void *impl, int log, unsigned level, uint64_t index, uint8_t *hashes,
@@ -1664,13 +1679,21 @@ const store_backend_ops store_sqlite_ops = {
 	.child_concerns = sqlite_child_concerns,
 	.child_allocation = sqlite_child_allocation,
 	.child_allocated_to = sqlite_child_allocated_to,
+	.worker_allocations = sqlite_worker_allocations,
 	.child_counts = sqlite_child_counts,
 	.person_links = sqlite_person_links,
 	.person_risk_flags = sqlite_person_risk_flags,
 	.alerts = sqlite_alerts,
 	.chronology = sqlite_chronology,
+	.chronology_keys = sqlite_chronology_keys,
 	.caseloads = sqlite_caseloads,
 	.amendments_pending = sqlite_amendments_pending,
 	.amendment_requests_of = sqlite_amendment_requests_of,
 	.events_of_kind = sqlite_events_of_kind,
+	.episodes_of_types = sqlite_episodes_of_types,
+	.alerts_by_month = sqlite_alerts_by_month,
+	.escalations = sqlite_escalations,
+	.plan_children_seen = sqlite_plan_children_seen,
+	.unallocated = sqlite_unallocated,
+	.grants_of = sqlite_grants_of,
 };

@@ -362,62 +362,13 @@ int sqlite_token_revoke(void *impl, const char *agency, const char *name, const 
 int sqlite_access_append(void *impl, const store_event *ev, sl_err *err)
 {
 	sqlite_store *s = impl;
-	sqlite3_stmt *st = sq_stmt(s, sql_access_append, err);
-
-	if (!st)
-		return SL_EIO;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)ev->seq);
-	sq_bind_text(st, 2, ev->recorded_at);
-	sq_bind_text(st, 3, ev->kind);
-	sqlite3_bind_blob(st, 4, ev->salt, 32, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, ev->event, (int)ev->event_len, SQLITE_STATIC);
-	return sq_step_done(s, st, err, "appending to the access log");
+	return sq_log_append(s, sq_stmt(s, sql_access_append, err), ev, err, "appending to the access log");
 }
 
 int sqlite_access_last_seq(void *impl, uint64_t *seq, sl_err *err)
 {
 	sqlite_store *s = impl;
-	sqlite3_stmt *st = sq_stmt(s, sql_access_last, err);
-	int rc;
-
-	*seq = 0;
-	if (!st)
-		return SL_EIO;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*seq = (uint64_t)sqlite3_column_int64(st, 0);
-		rc = 0;
-	} else {
-		rc = sq_fail(s, err, "reading the access log's size");
-	}
-	sq_reset(st);
-	return rc;
-}
-
-/* Rows of (seq, recorded_at, kind, salt, entry) to the callback.  A salt
- * of the wrong length is passed as NULL so that verify can report it. */
-static int access_rows(sqlite_store *s, sqlite3_stmt *st, store_event_cb cb, void *ctx, sl_err *err)
-{
-	store_event ev;
-	int rc;
-
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		ev.seq = (uint64_t)sqlite3_column_int64(st, 0);
-		ev.recorded_at = column_text(st, 1);
-		ev.kind = column_text(st, 2);
-		ev.salt = sqlite3_column_bytes(st, 3) == 32 ? sqlite3_column_blob(st, 3) : NULL;
-		ev.event = column_text(st, 4);
-		ev.event_len = (size_t)sqlite3_column_bytes(st, 4);
-		if (!ev.recorded_at)
-			ev.recorded_at = "";
-		if (!ev.kind)
-			ev.kind = "";
-		if (!ev.event)
-			ev.event = "";
-		if ((rc = cb(ctx, &ev, err)))
-			return rc;
-	}
-	return rc == SQLITE_DONE ? 0 : sq_fail(s, err, "reading the access log");
+	return sq_number(s, sq_stmt(s, sql_access_last, err), seq, err, "reading the access log's size");
 }
 
 int sqlite_access_scan(void *impl, uint64_t from, uint64_t to, store_event_cb cb, void *ctx, sl_err *err)
@@ -430,7 +381,7 @@ int sqlite_access_scan(void *impl, uint64_t from, uint64_t to, store_event_cb cb
 		return sq_fail(s, err, "preparing an access log scan");
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
 	sqlite3_bind_int64(st, 2, to ? (sqlite3_int64)to : INT64_MAX);
-	rc = access_rows(s, st, cb, ctx, err);
+	rc = sq_log_rows(s, st, cb, ctx, err, "reading the access log");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -444,7 +395,7 @@ int sqlite_access_of_child(void *impl, const char *child, store_event_cb cb, voi
 	if (sqlite3_prepare_v2(s->db, sql_access_of_child, -1, &st, NULL) != SQLITE_OK)
 		return sq_fail(s, err, "preparing an access log read");
 	sq_bind_text(st, 1, child);
-	rc = access_rows(s, st, cb, ctx, err);
+	rc = sq_log_rows(s, st, cb, ctx, err, "reading the access log");
 	sqlite3_finalize(st);
 	return rc;
 }

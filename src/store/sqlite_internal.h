@@ -58,6 +58,14 @@ int sq_exec(sqlite_store *s, const char *sql, sl_err *err, const char *what);
  * 0 -> NULL; 'S' an integer always bound as a number; 'b' an int bool, -1
  * -> NULL), step, reset; *changes (may be NULL) gets the rows written. */
 int sq_run(sqlite_store *s, const char *sql, int *changes, sl_err *err, const char *what, const char *types, ...);
+/* The two logs' rows (the ledger and the access log have the same shape:
+ * seq, recorded_at, kind, salt, event): append one with st, an INSERT of
+ * those five; every row of st, a SELECT of those five, to cb (a salt of
+ * the wrong length comes as NULL, so verify can report it).  sq_number:
+ * the one integer st selects (a count, a max). */
+int sq_log_append(sqlite_store *s, sqlite3_stmt *st, const store_event *ev, sl_err *err, const char *what);
+int sq_log_rows(sqlite_store *s, sqlite3_stmt *st, store_event_cb cb, void *ctx, sl_err *err, const char *what);
+int sq_number(sqlite_store *s, sqlite3_stmt *st, uint64_t *out, sl_err *err, const char *what);
 
 /* --- users, sessions, partner tokens, access grants (sqlite_auth.c) --- */
 int sqlite_user_add(void *impl, const store_user *u, const char *now, sl_err *err);
@@ -102,15 +110,24 @@ int sqlite_child_allocation(void *impl, const char *child, store_allocation_cb c
 int sqlite_child_allocated_to(void *impl, const char *child, const char *worker, const char *team, bool *out,
                               sl_err *err);
 int sqlite_child_counts(void *impl, const char *child, store_child_tally *out, sl_err *err);
+int sqlite_worker_allocations(void *impl, const char *worker, store_allocation_cb cb, void *ctx, sl_err *err);
 int sqlite_person_links(void *impl, const char *person, store_link_cb cb, void *ctx, sl_err *err);
 int sqlite_person_risk_flags(void *impl, const char *person, store_risk_flag_cb cb, void *ctx, sl_err *err);
 int sqlite_alerts(void *impl, const store_alert_query *q, store_alert_cb cb, void *ctx, sl_err *err);
 int sqlite_chronology(void *impl, const store_chrono_query *q, store_chrono_cb cb, void *ctx, sl_err *err);
+int sqlite_chronology_keys(void *impl, const store_chrono_query *q, store_chrono_key_cb cb, void *ctx,
+                           sl_err *err);
 int sqlite_caseloads(void *impl, const char *team, const char *worker, const char *overdue_codes,
                      store_caseload_cb cb, void *ctx, sl_err *err);
 int sqlite_amendments_pending(void *impl, store_amendment_cb cb, void *ctx, sl_err *err);
 int sqlite_amendment_requests_of(void *impl, uint64_t target_seq, store_amendment_cb cb, void *ctx, sl_err *err);
 int sqlite_events_of_kind(void *impl, const char *kind, const char *team, unsigned limit, store_event_cb cb,
                           void *ctx, sl_err *err);
+int sqlite_episodes_of_types(void *impl, const char *types, store_episode_cb cb, void *ctx, sl_err *err);
+int sqlite_alerts_by_month(void *impl, const char *from_day, store_month_count_cb cb, void *ctx, sl_err *err);
+int sqlite_escalations(void *impl, const char *to, bool open_only, store_escalation_cb cb, void *ctx, sl_err *err);
+int sqlite_plan_children_seen(void *impl, store_child_day_cb cb, void *ctx, sl_err *err);
+int sqlite_unallocated(void *impl, store_unallocated_cb cb, void *ctx, sl_err *err);
+int sqlite_grants_of(void *impl, const char *login, store_grant_cb cb, void *ctx, sl_err *err);
 
 #endif

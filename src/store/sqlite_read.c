@@ -192,6 +192,22 @@ int sqlite_child_allocation(void *impl, const char *child, store_allocation_cb c
 	return n ? 0 : sl_fail(err, SL_ENOTFOUND, "%s is not allocated", child);
 }
 
+/* allocation_worker (worker, to_seq) serves it */
+static const char sql_worker_allocations[] =
+	"SELECT seq, child, worker, team, from_day FROM allocation WHERE worker = ?1 AND to_seq IS NULL"
+	" ORDER BY seq DESC";
+
+int sqlite_worker_allocations(void *impl, const char *worker, store_allocation_cb cb, void *ctx, sl_err *err)
+{
+	sqlite_store *s = impl;
+	sqlite3_stmt *st = sq_stmt(s, sql_worker_allocations, err);
+
+	if (!st)
+		return SL_EIO;
+	sq_bind_text(st, 1, worker);
+	return scan(s, st, allocation_row, (any_cb)cb, ctx, NULL, err, "reading a worker's allocations");
+}
+
 static const char sql_child_allocated_to[] =
 	"SELECT 1 FROM allocation WHERE child = ?1 AND to_seq IS NULL"
 	" AND ((?2 IS NOT NULL AND worker = ?2) OR (?3 IS NOT NULL AND team = ?3)) LIMIT 1";
@@ -218,18 +234,21 @@ int sqlite_child_allocated_to(void *impl, const char *child, const char *worker,
 }
 
 /* One row of counts; each subquery runs on an index by child (visits and
- * notes through event_person, as their tables have none). */
+ * notes through event_person, as their tables have none).  event_person's
+ * chronology index holds each event's kind (migration 4), so one walk of
+ * the child's range counts its events, visits and notes, and a second
+ * joins only the visits to visit for `seen` (a 5,000-event child: five
+ * walks of its range became two). */
 static const char sql_child_counts[] =
-	"SELECT"
-	" (SELECT count(*) FROM event_person WHERE person = ?1),"
-	" (SELECT count(*) FROM event_person p JOIN visit v ON v.seq = p.seq WHERE p.person = ?1),"
-	" (SELECT count(*) FROM event_person p JOIN visit v ON v.seq = p.seq WHERE p.person = ?1 AND v.seen),"
-	" (SELECT max(v.day) FROM event_person p JOIN visit v ON v.seq = p.seq WHERE p.person = ?1 AND v.seen),"
-	" (SELECT count(*) FROM event_person p JOIN note n ON n.seq = p.seq WHERE p.person = ?1),"
+	"SELECT e.n, e.visits, s.seen, s.last, e.notes,"
 	" (SELECT count(*) FROM injury WHERE child = ?1),"
 	" (SELECT count(*) FROM missing WHERE child = ?1),"
 	" (SELECT count(*) FROM concern WHERE child = ?1 AND resolved_seq IS NULL),"
-	" (SELECT count(*) FROM alert WHERE child = ?1 AND resolved_seq IS NULL)";
+	" (SELECT count(*) FROM alert WHERE child = ?1 AND resolved_seq IS NULL)"
+	" FROM (SELECT count(*) AS n, coalesce(sum(kind = 'visit.recorded'), 0) AS visits,"
+	"       coalesce(sum(kind = 'note.recorded'), 0) AS notes FROM event_person WHERE person = ?1) e,"
+	"      (SELECT count(*) AS seen, max(v.day) AS last FROM event_person p JOIN visit v ON v.seq = p.seq"
+	"       WHERE p.person = ?1 AND p.kind = 'visit.recorded' AND v.seen) s";
 
 int sqlite_child_counts(void *impl, const char *child, store_child_tally *out, sl_err *err)
 {
@@ -366,7 +385,8 @@ int sqlite_alerts(void *impl, const store_alert_query *q, store_alert_cb cb, voi
 	"SELECT seq FROM event_person WHERE person = ?1"                                                         \
 	" AND (?2 IS NULL OR kind IN (SELECT value FROM json_each(?2)))"                                         \
 	" AND (?3 IS NULL OR agency = ?3)"                                                                       \
-	" AND (?4 IS NULL OR substr(occ, 1, 10) >= ?4) AND (?5 IS NULL OR substr(occ, 1, 10) <= ?5)"
+	" AND (?4 IS NULL OR substr(occ, 1, 10) >= ?4) AND (?5 IS NULL OR substr(occ, 1, 10) <= ?5)"         \
+	" AND (?9 = 0 OR seq <= ?9)"
 static const char sql_chrono_desc[] =
 	CHRONO_KEYS " AND (?6 IS NULL OR occ < ?6 OR (occ = ?6 AND seq < ?7)) ORDER BY occ DESC, seq DESC LIMIT ?8";
 static const char sql_chrono_asc[] =
@@ -451,6 +471,7 @@ int sqlite_chronology(void *impl, const store_chrono_query *q, store_chrono_cb c
 	sq_bind_text(st, 6, key);
 	sqlite3_bind_int64(st, 7, (sqlite3_int64)q->after_seq);
 	sqlite3_bind_int64(st, 8, (sqlite3_int64)limit);
+	sqlite3_bind_int64(st, 9, (sqlite3_int64)q->max_seq);
 	rc = scan(s, st, seq_row, NULL, &next, &n, err, "reading a chronology");
 	/* the page's rows, read after the sort's statement is reset */
 	for (i = 0; !rc && i < n; i++)
@@ -458,6 +479,38 @@ int sqlite_chronology(void *impl, const store_chrono_query *q, store_chrono_cb c
 	free(seqs);
 	free(key);
 	return rc;
+}
+
+/* The whole chronology's keys for a timeline: the same range of the same
+ * index as a page, every row, no ledger row read. */
+static const char sql_chrono_keys[] =
+	"SELECT seq, occ, kind, agency FROM event_person WHERE person = ?1"
+	" AND (?2 IS NULL OR kind IN (SELECT value FROM json_each(?2)))"
+	" AND (?3 IS NULL OR agency = ?3)"
+	" AND (?4 IS NULL OR substr(occ, 1, 10) >= ?4) AND (?5 IS NULL OR substr(occ, 1, 10) <= ?5)"
+	" AND (?6 = 0 OR seq <= ?6) ORDER BY occ, seq";
+
+static int chrono_key_row(sqlite3_stmt *st, any_cb cb, void *ctx, sl_err *err)
+{
+	store_chrono_key k = {col_seq(st, 0), col_text(st, 1), col_text(st, 2), col_text(st, 3)};
+	return ((store_chrono_key_cb)cb)(ctx, &k, err);
+}
+
+int sqlite_chronology_keys(void *impl, const store_chrono_query *q, store_chrono_key_cb cb, void *ctx,
+                           sl_err *err)
+{
+	sqlite_store *s = impl;
+	sqlite3_stmt *st = sq_stmt(s, sql_chrono_keys, err);
+
+	if (!st)
+		return SL_EIO;
+	sq_bind_text(st, 1, q->person);
+	sq_bind_text(st, 2, q->kinds);
+	sq_bind_text(st, 3, q->agency);
+	sq_bind_text(st, 4, q->from_day);
+	sq_bind_text(st, 5, q->to_day);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)q->max_seq);
+	return scan(s, st, chrono_key_row, (any_cb)cb, ctx, NULL, err, "reading a chronology's keys");
 }
 
 /* ---- caseloads -------------------------------------------------------------- */
@@ -556,4 +609,135 @@ int sqlite_events_of_kind(void *impl, const char *kind, const char *team, unsign
 		sq_bind_text(st, 2, team);
 	sqlite3_bind_int64(st, 3, limit ? (sqlite3_int64)limit : -1);
 	return scan(s, st, kind_row, (any_cb)cb, ctx, NULL, err, "reading events of a kind");
+}
+
+/* ---- the managers' and the director's lists and measures (query_measures) ---------- */
+
+/* Episodes of some types, by child then start: the measures walk each
+ * child's history once.  No index leads with type, so this scans the
+ * episode table (a few rows per child, not per event). */
+static const char sql_episodes_of_types[] =
+	"SELECT child, type, start_seq, start_day, end_seq, end_day, detail FROM episode"
+	" WHERE type IN (SELECT value FROM json_each(?1)) ORDER BY child, start_seq";
+
+int sqlite_episodes_of_types(void *impl, const char *types, store_episode_cb cb, void *ctx, sl_err *err)
+{
+	sqlite_store *s = impl;
+	sqlite3_stmt *st = sq_stmt(s, sql_episodes_of_types, err);
+
+	if (!st)
+		return SL_EIO;
+	sq_bind_text(st, 1, types);
+	return scan(s, st, episode_row, (any_cb)cb, ctx, NULL, err, "reading episodes");
+}
+
+static const char sql_alerts_by_month[] =
+	"SELECT substr(raised_on, 1, 7), code, count(*) FROM alert WHERE raised_on >= ?1 GROUP BY 1, 2 ORDER BY 1, 2";
+
+static int month_count_row(sqlite3_stmt *st, any_cb cb, void *ctx, sl_err *err)
+{
+	return ((store_month_count_cb)cb)(ctx, col_text(st, 0), col_text(st, 1), col_seq(st, 2), err);
+}
+
+int sqlite_alerts_by_month(void *impl, const char *from_day, store_month_count_cb cb, void *ctx, sl_err *err)
+{
+	sqlite_store *s = impl;
+	sqlite3_stmt *st = sq_stmt(s, sql_alerts_by_month, err);
+
+	if (!st)
+		return SL_EIO;
+	sq_bind_text(st, 1, from_day);
+	return scan(s, st, month_count_row, (any_cb)cb, ctx, NULL, err, "counting alerts by month");
+}
+
+static const char sql_escalations[] =
+	"SELECT seq, raised_to, child, day, summary, amended_seq, answered_seq, answered_day, answered_by, response"
+	" FROM escalation WHERE (?1 IS NULL OR raised_to = ?1) AND (?2 = 0 OR answered_seq IS NULL)"
+	" ORDER BY day, seq";
+
+static int escalation_row(sqlite3_stmt *st, any_cb cb, void *ctx, sl_err *err)
+{
+	store_escalation_row e = {{col_seq(st, 0), col_text(st, 1), col_text(st, 2), col_text(st, 3), col_text(st, 4),
+	                           col_seq(st, 5)},
+	                          {col_seq(st, 6), col_text(st, 7), col_text(st, 8), col_text(st, 9)}};
+	return ((store_escalation_cb)cb)(ctx, &e, err);
+}
+
+int sqlite_escalations(void *impl, const char *to, bool open_only, store_escalation_cb cb, void *ctx, sl_err *err)
+{
+	sqlite_store *s = impl;
+	sqlite3_stmt *st = sq_stmt(s, sql_escalations, err);
+
+	if (!st)
+		return SL_EIO;
+	sq_bind_text(st, 1, to);
+	sqlite3_bind_int(st, 2, open_only);
+	return scan(s, st, escalation_row, (any_cb)cb, ctx, NULL, err, "reading escalations");
+}
+
+/* Seen visits of the children who have had a CP plan, by child then day
+ * (visit has no index by child; the plan children come from episode). */
+static const char sql_plan_children_seen[] =
+	"SELECT child, day FROM visit WHERE seen AND child IN"
+	" (SELECT child FROM episode WHERE type = 'cp_plan') ORDER BY child, day";
+
+static int child_day_row(sqlite3_stmt *st, any_cb cb, void *ctx, sl_err *err)
+{
+	return ((store_child_day_cb)cb)(ctx, col_text(st, 0), col_text(st, 1), err);
+}
+
+int sqlite_plan_children_seen(void *impl, store_child_day_cb cb, void *ctx, sl_err *err)
+{
+	sqlite_store *s = impl;
+	sqlite3_stmt *st = sq_stmt(s, sql_plan_children_seen, err);
+
+	if (!st)
+		return SL_EIO;
+	return scan(s, st, child_day_row, (any_cb)cb, ctx, NULL, err, "reading visits of children on plans");
+}
+
+/* Open cases with no worker now: the child's name, the day the case
+ * opened, and the team of its last allocation (NULL: never allocated). */
+static const char sql_unallocated[] =
+	"SELECT e.child, p.name, e.start_day,"
+	" (SELECT team FROM allocation a WHERE a.child = e.child ORDER BY a.seq DESC LIMIT 1)"
+	" FROM episode e JOIN person p ON p.id = e.child WHERE e.type = 'case' AND e.end_seq IS NULL"
+	" AND NOT EXISTS (SELECT 1 FROM allocation a WHERE a.child = e.child AND a.to_seq IS NULL)"
+	" ORDER BY e.start_day, e.child";
+
+static int unallocated_row(sqlite3_stmt *st, any_cb cb, void *ctx, sl_err *err)
+{
+	return ((store_unallocated_cb)cb)(ctx, col_text(st, 0), col_text(st, 1), col_text(st, 2), col_text(st, 3),
+	                                  err);
+}
+
+int sqlite_unallocated(void *impl, store_unallocated_cb cb, void *ctx, sl_err *err)
+{
+	sqlite_store *s = impl;
+	sqlite3_stmt *st = sq_stmt(s, sql_unallocated, err);
+
+	if (!st)
+		return SL_EIO;
+	return scan(s, st, unallocated_row, (any_cb)cb, ctx, NULL, err, "reading unallocated children");
+}
+
+/* A reviewer's live grants (the access_grant_login index). */
+static const char sql_grants_of[] =
+	"SELECT g.child, p.name, g.granted_day, g.granted_by FROM access_grant g LEFT JOIN person p ON p.id = g.child"
+	" WHERE g.login = ?1 AND g.revoked_seq IS NULL ORDER BY g.child, g.granted_seq";
+
+static int grant_row(sqlite3_stmt *st, any_cb cb, void *ctx, sl_err *err)
+{
+	return ((store_grant_cb)cb)(ctx, col_text(st, 0), col_text(st, 1), col_text(st, 2), col_text(st, 3), err);
+}
+
+int sqlite_grants_of(void *impl, const char *login, store_grant_cb cb, void *ctx, sl_err *err)
+{
+	sqlite_store *s = impl;
+	sqlite3_stmt *st = sq_stmt(s, sql_grants_of, err);
+
+	if (!st)
+		return SL_EIO;
+	sq_bind_text(st, 1, login);
+	return scan(s, st, grant_row, (any_cb)cb, ctx, NULL, err, "reading a user's grants");
 }

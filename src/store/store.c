@@ -542,6 +542,11 @@ int store_child_allocated_to(store *s, const char *child, const char *worker, co
 	return s->ops->child_allocated_to(s->impl, child, worker, team, out, err);
 }
 
+int store_worker_allocations(store *s, const char *worker, store_allocation_cb cb, void *ctx, sl_err *err)
+{
+	return s->ops->worker_allocations(s->impl, worker, cb, ctx, err);
+}
+
 int store_child_counts(store *s, const char *child, store_child_tally *out, sl_err *err)
 {
 	return s->ops->child_counts(s->impl, child, out, err);
@@ -569,6 +574,13 @@ int store_chronology(store *s, const store_chrono_query *q, store_chrono_cb cb, 
 	return s->ops->chronology(s->impl, q, cb, ctx, err);
 }
 
+int store_chronology_keys(store *s, const store_chrono_query *q, store_chrono_key_cb cb, void *ctx, sl_err *err)
+{
+	if (!q->person)
+		return sl_fail(err, SL_EINVAL, "a chronology needs a person");
+	return s->ops->chronology_keys(s->impl, q, cb, ctx, err);
+}
+
 int store_caseloads(store *s, const char *team, const char *worker, const char *overdue_codes,
                     store_caseload_cb cb, void *ctx, sl_err *err)
 {
@@ -589,4 +601,34 @@ int store_events_of_kind(store *s, const char *kind, const char *team, unsigned 
                          void *ctx, sl_err *err)
 {
 	return s->ops->events_of_kind(s->impl, kind, team, limit, cb, ctx, err);
+}
+
+int store_episodes_of_types(store *s, const char *types, store_episode_cb cb, void *ctx, sl_err *err)
+{
+	return s->ops->episodes_of_types(s->impl, types, cb, ctx, err);
+}
+
+int store_alerts_by_month(store *s, const char *from_day, store_month_count_cb cb, void *ctx, sl_err *err)
+{
+	return s->ops->alerts_by_month(s->impl, from_day, cb, ctx, err);
+}
+
+int store_escalations(store *s, const char *to, bool open_only, store_escalation_cb cb, void *ctx, sl_err *err)
+{
+	return s->ops->escalations(s->impl, to, open_only, cb, ctx, err);
+}
+
+int store_plan_children_seen(store *s, store_child_day_cb cb, void *ctx, sl_err *err)
+{
+	return s->ops->plan_children_seen(s->impl, cb, ctx, err);
+}
+
+int store_unallocated(store *s, store_unallocated_cb cb, void *ctx, sl_err *err)
+{
+	return s->ops->unallocated(s->impl, cb, ctx, err);
+}
+
+int store_grants_of(store *s, const char *login, store_grant_cb cb, void *ctx, sl_err *err)
+{
+	return s->ops->grants_of(s->impl, login, cb, ctx, err);
 }

@@ -29,6 +29,8 @@ enum { STORE_LOG_CASES = 0, STORE_LOG_ACCESS = 1 };
 enum {
 	STORE_CREATE = 1,   /* create the database if it does not exist */
 	STORE_READONLY = 2, /* open for reading only */
+	STORE_SMALL_CACHE = 8, /* one of many connections (the server's threads):
+	                        * a 4 MB page cache; the OS caches the rest */
 	STORE_SCRATCH = 4,  /* a throwaway database (replay): no journal, no fsync;
 	                     * a failed transaction leaves it unusable */
 };
@@ -426,6 +428,9 @@ int store_child_allocation(store *s, const char *child, store_allocation_cb cb, 
  * (either may be NULL)? */
 int store_child_allocated_to(store *s, const char *child, const char *worker, const char *team, bool *out,
                              sl_err *err);
+/* The allocations a worker holds now (a social worker's caseload, for My
+ * work), newest first. */
+int store_worker_allocations(store *s, const char *worker, store_allocation_cb cb, void *ctx, sl_err *err);
 
 /* Counts about a child for its summary. */
 typedef struct store_child_tally {
@@ -478,6 +483,9 @@ typedef struct store_chrono_query {
 	bool oldest_first;
 	uint64_t after_seq;
 	unsigned limit; /* rows; 0: 1000 */
+	/* Only events with seq <= max_seq, i.e. recorded by then (an as-of
+	 * view); 0: no bound. */
+	uint64_t max_seq;
 } store_chrono_query;
 typedef struct store_chrono_item {
 	store_event ev;          /* salt NULL: not read */
@@ -487,6 +495,16 @@ typedef struct store_chrono_item {
 } store_chrono_item;
 typedef int (*store_chrono_cb)(void *ctx, const store_chrono_item *it, sl_err *err);
 int store_chronology(store *s, const store_chrono_query *q, store_chrono_cb cb, void *ctx, sl_err *err);
+/* Every event of a chronology as its index holds it (seq, occurred key,
+ * kind, agency), oldest first, with q's filters (kinds, agency, dates,
+ * max_seq; order, after_seq and limit ignored): a timeline of all of a
+ * child's events reads no ledger row.  Strings live during the callback. */
+typedef struct store_chrono_key {
+	uint64_t seq;
+	const char *occurred, *kind, *agency;
+} store_chrono_key;
+typedef int (*store_chrono_key_cb)(void *ctx, const store_chrono_key *k, sl_err *err);
+int store_chronology_keys(store *s, const store_chrono_query *q, store_chrono_key_cb cb, void *ctx, sl_err *err);
 
 /* Caseloads: per worker (and the team of the allocation) holding children
  * now: children, their unresolved alerts, and how many of those are of the
@@ -510,5 +528,36 @@ int store_amendment_requests_of(store *s, uint64_t target_seq, store_amendment_c
  * the ledger: there is no index by kind, so keep `limit` small). */
 int store_events_of_kind(store *s, const char *kind, const char *team, unsigned limit, store_event_cb cb,
                          void *ctx, sl_err *err);
+
+/* The managers' and the director's lists and measures (query_measures,
+ * query_escalations, query_unallocated). */
+/* Episodes of the types in `types` (a JSON array), by child then start. */
+int store_episodes_of_types(store *s, const char *types, store_episode_cb cb, void *ctx, sl_err *err);
+/* Alerts raised on or after from_day, counted by month ("YYYY-MM") and code. */
+typedef int (*store_month_count_cb)(void *ctx, const char *month, const char *code, uint64_t count, sl_err *err);
+int store_alerts_by_month(store *s, const char *from_day, store_month_count_cb cb, void *ctx, sl_err *err);
+/* Escalations raised to `to` (NULL: any), oldest first; open_only: not
+ * yet answered. */
+typedef struct store_escalation_row {
+	store_escalation e;
+	store_closing answered; /* seq 0: not yet */
+} store_escalation_row;
+typedef int (*store_escalation_cb)(void *ctx, const store_escalation_row *e, sl_err *err);
+int store_escalations(store *s, const char *to, bool open_only, store_escalation_cb cb, void *ctx, sl_err *err);
+/* Seen visits (child, day) of every child who has had a CP plan, by child
+ * then day. */
+typedef int (*store_child_day_cb)(void *ctx, const char *child, const char *day, sl_err *err);
+int store_plan_children_seen(store *s, store_child_day_cb cb, void *ctx, sl_err *err);
+/* Children whose case is open and who have no worker now, longest
+ * waiting first: name, the day the case opened, and the team of their
+ * last allocation (NULL: never allocated). */
+typedef int (*store_unallocated_cb)(void *ctx, const char *child, const char *name, const char *opened_day,
+                                    const char *last_team, sl_err *err);
+int store_unallocated(store *s, store_unallocated_cb cb, void *ctx, sl_err *err);
+/* The children granted to a login now (access.granted, not revoked):
+ * child, its name, the day granted and by whom. */
+typedef int (*store_grant_cb)(void *ctx, const char *child, const char *name, const char *day, const char *by,
+                              sl_err *err);
+int store_grants_of(store *s, const char *login, store_grant_cb cb, void *ctx, sl_err *err);
 
 #endif

@@ -57,7 +57,16 @@ void html_void_(html *h, const char *tag, ...) __attribute__((sentinel));
 	} while (0)
 
 /* Percent-encode s as one URL path segment or query value into out
- * (unreserved characters kept), for building href values. */
+ * (unreserved characters kept), for building href values.  URL-valued
+ * attributes (href, src, action, formaction, xlink:href) that are not a
+ * local path ("/x", not "//x"), a fragment, a query or an http(s) URL are
+ * written as "#": no text becomes a javascript: link. */
 void html_url_part(buf *out, const char *s);
+
+/* printf into a small caller's array and return it: numbers and short
+ * computed values for attributes (SVG coordinates, ids), which html_open
+ * then escapes like any other value.  Cut at HTML_FMT_MAX - 1 bytes. */
+#define HTML_FMT_MAX 64
+const char *html_fmt(char out[HTML_FMT_MAX], const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

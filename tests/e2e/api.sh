@@ -14,15 +14,6 @@
 # The rules' "today" is fixed so that live writes tick the same days.
 export SAFELEDGER_TODAY=2024-06-03
 
-SRV=
-stop_server() {
-	if [ -n "$SRV" ] && kill -0 "$SRV" 2>/dev/null; then
-		kill -TERM "$SRV"
-		wait "$SRV" || true
-	fi
-	SRV=
-}
-trap 'stop_server; rm -rf "$WORK"' EXIT
 
 "$SL" init --db t.db --origin api.example/safeledger >/dev/null
 "$SL" import --db t.db --quiet "$ROOT/tests/data/api_fixture.jsonl" >/dev/null
@@ -40,17 +31,7 @@ adduser adm1 admin
 PARTNER=$("$SL" token add --db t.db --agency police --name pnc | tail -1)
 [ -n "$PARTNER" ] || fail "no partner token"
 
-"$SL" serve --db t.db --listen 127.0.0.1:0 --timeout 5 --max-body 65536 --threads 2 \
-	--checkpoint-interval 200 >srv.out 2>srv.log &
-SRV=$!
-for _ in $(seq 100); do
-	grep -q '^listening on ' srv.out && break
-	kill -0 "$SRV" 2>/dev/null || fail "the server exited: $(cat srv.log)"
-	sleep 0.1
-done
-line=$(head -1 srv.out)
-case "$line" in "listening on http"*) ;; *) fail "no listening line: $line" ;; esac
-URL=${line#listening on }
+serve t.db --timeout 5 --max-body 65536 --threads 2 --checkpoint-interval 200
 
 # req WHO METHOD PATH [curl args...]: WHO is a login (its cookie jar), "partner"
 # (the bearer token) or "-" (nobody).  Sets CODE and BODY.

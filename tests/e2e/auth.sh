@@ -9,28 +9,10 @@
 . "$(dirname "$0")/lib.sh"
 export SAFELEDGER_RULES=$ROOT/tests/data/rules-off.conf
 
-SRV=
-stop_server() {
-	if [ -n "$SRV" ] && kill -0 "$SRV" 2>/dev/null; then
-		kill -TERM "$SRV"
-		wait "$SRV" || true
-	fi
-	SRV=
-}
-trap 'stop_server; rm -rf "$WORK"' EXIT
 
 start_server() {
-	: >srv.out
-	"$SL" serve --db t.db --listen 127.0.0.1:0 --threads 2 >srv.out 2>>srv.log &
-	SRV=$!
-	for _ in $(seq 100); do
-		if grep -q '^listening on ' srv.out; then break; fi
-		kill -0 "$SRV" 2>/dev/null || fail "the server exited: $(cat srv.log)"
-		sleep 0.1
-	done
-	URL=$(head -1 srv.out)
-	URL=${URL#listening on }
-	case "$URL" in http*) ok ;; *) fail "no listening line: $(cat srv.out)" ;; esac
+	serve t.db --threads 2
+	ok
 }
 # req METHOD PATH [curl args...]: sets CODE and BODY.
 req() {

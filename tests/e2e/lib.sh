@@ -7,7 +7,7 @@ ROOT=${SL_SOURCE_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 TOOLS=$ROOT/tests/tools
 PY=/usr/bin/python3
 WORK=$(mktemp -d /tmp/sl-e2e-XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
+trap 'stop_server; rm -rf "$WORK"' EXIT
 cd "$WORK"
 export SAFELEDGER_USER=tester
 unset SAFELEDGER_DB SAFELEDGER_KEY
@@ -37,3 +37,30 @@ contains() { # contains HAYSTACK NEEDLE WHAT
 # A fingerprint of the whole database content through the CLI: equal
 # fingerprints mean nothing was written.
 fingerprint() { "$SL" export --db "$1" | sha256sum | cut -d' ' -f1; }
+
+# serve DB [OPTIONS...]: `safeledger serve` on a free loopback port, its
+# stdout in srv.out and its log appended to srv.log; waits for the one
+# "listening on URL" line and sets SRV (the pid) and URL.  stop_server (run
+# on exit too) stops it with SIGTERM and waits for it to finish.
+SRV=
+serve() {
+	local db=$1 line; shift
+	: >srv.out
+	"$SL" serve --db "$db" --listen 127.0.0.1:0 "$@" >srv.out 2>>srv.log &
+	SRV=$!
+	for _ in $(seq 100); do
+		grep -q '^listening on ' srv.out && break
+		kill -0 "$SRV" 2>/dev/null || fail "the server exited: $(cat srv.log)"
+		sleep 0.1
+	done
+	line=$(head -1 srv.out)
+	case "$line" in "listening on http"*) ;; *) fail "no listening line: $line" ;; esac
+	URL=${line#listening on }
+}
+stop_server() {
+	if [ -n "$SRV" ] && kill -0 "$SRV" 2>/dev/null; then
+		kill -TERM "$SRV"
+		wait "$SRV" || true
+	fi
+	SRV=
+}

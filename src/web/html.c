@@ -1,0 +1,165 @@
+/*
+ * html.c - the HTML writer (html.h): every byte of a page goes through
+ * here, escaped unless it came from a string literal.
+ *
+ * Text and attribute values get the same escaping (& < > " ' as character
+ * references), which is safe both in content and inside a double-quoted
+ * attribute.  C0 control characters other than tab, newline and carriage
+ * return are dropped: HTML forbids them and XML (the SVG a page embeds,
+ * when saved as a file) cannot hold them at all.  Bytes are otherwise
+ * passed through: the page is served as UTF-8 and what we store is valid
+ * UTF-8 (the vocabulary and the request parser refuse anything else).
+ *
+ * URL-valued attributes (href, src, action, formaction, xlink:href) hold
+ * data-built links; a value that is not a path on this site ("/x" but not
+ * "//x"), a fragment, a query, or an http(s) URL is replaced by "#", so
+ * no text can become a `javascript:` link even if a page forgets to build
+ * its URL with html_url_part().
+ */
+#include "util/common.h"
+#include "web/html.h"
+
+#include <stdarg.h>
+#include <strings.h>
+
+void html_raw_(html *h, const char *literal)
+{
+	buf_puts(h->out, literal);
+}
+
+/* Append s[0, n) escaped: runs of plain bytes are copied in one call. */
+static void escape(buf *out, const char *s, size_t n)
+{
+	size_t i, start = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		const char *rep;
+
+		switch (c) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&#39;"; break;
+		default:
+			if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+				rep = ""; /* dropped */
+			else
+				continue;
+		}
+		buf_append(out, s + start, i - start);
+		buf_puts(out, rep);
+		start = i + 1;
+	}
+	buf_append(out, s + start, n - start);
+}
+
+void html_text(html *h, const char *s)
+{
+	if (s)
+		escape(h->out, s, strlen(s));
+}
+
+void html_textn(html *h, const char *s, size_t n)
+{
+	if (s)
+		escape(h->out, s, n);
+}
+
+void html_textf(html *h, const char *fmt, ...)
+{
+	buf b = BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	escape(h->out, b.data ? b.data : "", b.len);
+	buf_release(&b);
+}
+
+static bool url_attribute(const char *name)
+{
+	return strcmp(name, "href") == 0 || strcmp(name, "src") == 0 || strcmp(name, "action") == 0 ||
+	       strcmp(name, "formaction") == 0 || strcmp(name, "xlink:href") == 0;
+}
+
+/* A link to this site, a fragment or query, or an http(s) URL. */
+static bool url_safe(const char *v)
+{
+	if (v[0] == '/')
+		return v[1] != '/' && v[1] != '\\';
+	if (v[0] == '#' || v[0] == '?')
+		return true;
+	return strncasecmp(v, "https://", 8) == 0 || strncasecmp(v, "http://", 7) == 0;
+}
+
+static void attributes(html *h, va_list ap)
+{
+	const char *name, *value;
+
+	while ((name = va_arg(ap, const char *)) != NULL) {
+		value = va_arg(ap, const char *);
+		if (!value)
+			continue;
+		if (url_attribute(name) && !url_safe(value))
+			value = "#";
+		buf_putc(h->out, ' ');
+		buf_puts(h->out, name); /* a literal (the macros see to it) */
+		buf_puts(h->out, "=\"");
+		escape(h->out, value, strlen(value));
+		buf_putc(h->out, '"');
+	}
+}
+
+void html_open_(html *h, const char *tag, ...)
+{
+	va_list ap;
+
+	buf_putc(h->out, '<');
+	buf_puts(h->out, tag);
+	va_start(ap, tag);
+	attributes(h, ap);
+	va_end(ap);
+	buf_putc(h->out, '>');
+}
+
+void html_void_(html *h, const char *tag, ...)
+{
+	va_list ap;
+
+	buf_putc(h->out, '<');
+	buf_puts(h->out, tag);
+	va_start(ap, tag);
+	attributes(h, ap);
+	va_end(ap);
+	buf_puts(h->out, "/>");
+}
+
+void html_url_part(buf *out, const char *s)
+{
+	static const char hexd[] = "0123456789ABCDEF";
+
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+		    c == '.' || c == '_' || c == '~') {
+			buf_putc(out, (char)c);
+		} else {
+			buf_putc(out, '%');
+			buf_putc(out, hexd[c >> 4]);
+			buf_putc(out, hexd[c & 15]);
+		}
+	}
+}
+
+const char *html_fmt(char out[HTML_FMT_MAX], const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(out, HTML_FMT_MAX, fmt, ap);
+	va_end(ap);
+	return out;
+}
