@@ -247,8 +247,7 @@ static const char sql_child_counts[] =
 	" (SELECT count(*) FROM alert WHERE child = ?1 AND resolved_seq IS NULL)"
 	" FROM (SELECT count(*) AS n, coalesce(sum(kind = 'visit.recorded'), 0) AS visits,"
 	"       coalesce(sum(kind = 'note.recorded'), 0) AS notes FROM event_person WHERE person = ?1) e,"
-	"      (SELECT count(*) AS seen, max(v.day) AS last FROM event_person p JOIN visit v ON v.seq = p.seq"
-	"       WHERE p.person = ?1 AND p.kind = 'visit.recorded' AND v.seen) s";
+	"      (SELECT count(*) AS seen, max(day) AS last FROM visit WHERE child = ?1 AND seen = 1) s";
 
 int sqlite_child_counts(void *impl, const char *child, store_child_tally *out, sl_err *err)
 {

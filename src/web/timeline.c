@@ -395,7 +395,8 @@ static void draw_mark(html *h, const layout *L, const timeline_opts *o, size_t l
 		           c->first_day == c->last_day ? "" : " to ", c->first_day == c->last_day ? "" : t2);
 		r = (m == TIMELINE_EVENT ? 4 : 6) + fmin(5.0, sqrt((double)c->count));
 	}
-	html_open(h, "a", "href", buf_str(href), "aria-label", buf_str(title), NULL);
+	/* the <title> child is the link's accessible name and its tooltip */
+	html_open(h, "a", "href", buf_str(href), NULL);
 	html_elem(h, "title", buf_str(title), NULL);
 	shape(h, m, x, cy, r);
 	html_close(h, "a");
