@@ -26,7 +26,8 @@ static uint64_t hash_bytes(const void *key, size_t len)
 
 static bool slot_matches(const hmap *m, const hmap_slot *s, uint64_t h, const void *key, size_t len)
 {
-	return s->hash == h && s->key_len == len && memcmp(m->arena + s->key_off, key, len) == 0;
+	/* an empty key may be the first, before any arena exists */
+	return s->hash == h && s->key_len == len && (len == 0 || memcmp(m->arena + s->key_off, key, len) == 0);
 }
 
 static void grow(hmap *m)
