@@ -29,6 +29,7 @@
 
 #include "util/common.h"
 #include "app/app.h"
+#include "app_fixture.h"
 #include "app/query.h"
 
 static const char history[] =
@@ -65,47 +66,17 @@ static const char history[] =
 	"{\"kind\":\"escalation.raised\",\"occurred_at\":\"2024-06-05\",\"by\":{\"user\":\"sw1\"},\"data\":{\"to\":\"director\",\"summary\":\"Caseloads in north\"}}\n"
 	"{\"kind\":\"escalation.raised\",\"occurred_at\":\"2024-06-13\",\"by\":{\"user\":\"sw1\"},\"data\":{\"to\":\"manager\",\"summary\":\"No placement\",\"child\":\"A1\"}}\n";
 
-typedef struct fixture {
-	char dir[64];
-	char db[128];
-	app *a;
-} fixture;
+typedef app_fixture fixture;
 
 static int setup(void **state)
 {
-	fixture *f = calloc(1, sizeof(*f));
-	app_options o = {0};
-	app_import_stats stats;
-	sl_err err = {0};
-	FILE *in;
-
-	snprintf(f->dir, sizeof(f->dir), "/tmp/sl-measures-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->db, sizeof(f->db), "%s/m.db", f->dir);
-	o.db = f->db;
-	o.create = true;
-	o.today = "2024-06-14";
-	assert_int_equal(app_init(&o, "test.example/safeledger", &err), 0);
-	o.create = false;
-	assert_int_equal(app_open(&o, &f->a, &err), 0);
-	in = fmemopen((void *)history, sizeof(history) - 1, "r");
-	assert_non_null(in);
-	if (app_import(f->a, in, "cli:tester", 1 << 20, NULL, NULL, &stats, &err) != 0)
-		fail_msg("import: %s", err.msg);
-	fclose(in);
-	*state = f;
+	*state = app_fixture_new("2024-06-14", history, NULL);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	fixture *f = *state;
-	char cmd[200];
-
-	app_close(f->a);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	assert_int_equal(system(cmd), 0);
-	free(f);
+	app_fixture_free(*state);
 	return 0;
 }
 
