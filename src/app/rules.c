@@ -148,17 +148,14 @@ static int snapshot_tag(app *a, uint64_t through, uint8_t tag[SHA256_LEN], sl_er
 
 static int read_file(const char *path, buf *out)
 {
-	char chunk[65536];
-	size_t n;
 	FILE *f = fopen(path, "rbe");
+	int rc;
 
 	if (!f)
 		return -1;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_append(out, chunk, n);
-	n = (size_t)ferror(f);
+	rc = buf_read_stream(out, f, SIZE_MAX);
 	fclose(f);
-	return n ? -1 : 0;
+	return rc;
 }
 
 /* Load the snapshot into a fresh engine; *through is the ledger prefix it

@@ -1141,16 +1141,14 @@ static int read_file(const char *path, char **out, sl_err *err)
 {
 	FILE *f = fopen(path, "re");
 	buf b = BUF_INIT;
-	char chunk[4096];
-	size_t n;
+	int rc;
 
 	*out = NULL;
 	if (!f)
 		return sl_fail(err, SL_EIO, "%s: %s", path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && b.len < 1024 * 1024)
-		buf_append(&b, chunk, n);
+	rc = buf_read_stream(&b, f, 1024 * 1024 - 1);
 	fclose(f);
-	if (b.len == 0 || b.len >= 1024 * 1024) {
+	if (rc || b.len == 0) {
 		buf_release(&b);
 		return sl_fail(err, SL_EINVAL, "%s: not a PEM file", path);
 	}

@@ -106,6 +106,18 @@ void buf_printf(buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+int buf_read_stream(buf *b, FILE *f, size_t max)
+{
+	char chunk[16384];
+	size_t n, got = 0;
+
+	while (got <= max && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		buf_append(b, chunk, n);
+		got += n;
+	}
+	return ferror(f) || got > max ? -1 : 0;
+}
+
 void buf_append_hex(buf *b, const uint8_t *data, size_t len)
 {
 	static const char digits[] = "0123456789abcdef";

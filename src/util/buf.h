@@ -30,6 +30,9 @@ void buf_putc(buf *b, char c);
 void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 void buf_append_hex(buf *b, const uint8_t *data, size_t len);
+/* Append the rest of stream f to b: 0, or -1 on a read error or when it
+ * holds more than max bytes (then b holds at least the first max). */
+int buf_read_stream(buf *b, FILE *f, size_t max);
 void buf_reset(buf *b);               /* len = 0, keeps the memory */
 void buf_truncate(buf *b, size_t len);
 const char *buf_str(const buf *b);    /* "" for an empty buffer */

@@ -90,8 +90,7 @@ static int read_under(const char *root, const char *base, const char *path, buf 
 	buf dir = BUF_INIT, file = BUF_INIT;
 	struct stat st;
 	FILE *f = NULL;
-	size_t n, len;
-	char chunk[16384];
+	size_t len;
 	int rc = SL_ENOTFOUND;
 
 	buf_printf(&dir, "%s/%s", root, base);
@@ -105,9 +104,7 @@ static int read_under(const char *root, const char *base, const char *path, buf 
 	    (size_t)st.st_size > ASSET_MAX_BYTES)
 		goto done;
 	buf_grow(out, (size_t)st.st_size);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && out->len <= ASSET_MAX_BYTES)
-		buf_append(out, chunk, n);
-	rc = ferror(f) ? SL_EIO : 0;
+	rc = buf_read_stream(out, f, ASSET_MAX_BYTES) ? SL_EIO : 0; /* also one that grew past the limit */
 done:
 	if (f)
 		fclose(f);

@@ -123,10 +123,32 @@ static void test_err_prefix_keeps_message(void **state)
 	assert_string_equal(err.msg, "line 12: field `data.child`: bad");
 }
 
+/* Whole streams, bounded: a stream of exactly max bytes is read; one more
+ * byte is refused; the size crosses the read chunk. */
+static void test_buf_read_stream_bounds(void **state)
+{
+	static char text[40000];
+	buf b = BUF_INIT;
+	FILE *f;
+
+	(void)state;
+	memset(text, 'x', sizeof(text));
+	f = fmemopen(text, sizeof(text), "r");
+	assert_int_equal(buf_read_stream(&b, f, sizeof(text)), 0);
+	assert_int_equal(b.len, sizeof(text));
+	fclose(f);
+	buf_reset(&b);
+	f = fmemopen(text, sizeof(text), "r");
+	assert_int_equal(buf_read_stream(&b, f, sizeof(text) - 1), -1);
+	fclose(f);
+	buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_buf_grows_and_stays_terminated),
+		cmocka_unit_test(test_buf_read_stream_bounds),
 		cmocka_unit_test(test_hex_round_trip_and_rejects_bad_digits),
 		cmocka_unit_test(test_base64_rfc4648_vectors),
 		cmocka_unit_test(test_base64_rejects_noncanonical_and_garbage),
