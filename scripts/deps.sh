@@ -7,7 +7,9 @@ set -euo pipefail
 PKGS=(
 	gcc libc6-dev pkg-config meson ninja-build     # build
 	libsqlite3-dev libssl-dev libsodium-dev libjansson-dev libmicrohttpd-dev   # libraries
+	libxml2-dev libxlsxwriter-dev libzip-dev     # reports: census XML, Annex A workbook, review pack zip
 	libcmocka-dev sqlite3 python3 python3-nacl curl     # tests: unit, tamper, independent verifiers, HTTP client
+	python3-openpyxl libxml2-utils unzip           # tests: independent readers of the xlsx, XML and zip reports
 	clang libclang-rt-14-dev valgrind              # fuzzing (libFuzzer), memcheck of the release build
 	nodejs chromium                                # GOV.UK Frontend assets (npm), browser tests (Playwright)
 )

@@ -1,5 +1,6 @@
 /*
- * vocab.c - event vocabulary v1 (DESIGN 5), as tables.  See vocab.h.
+ * vocab.c - event vocabulary v1.1 (DESIGN 5, with the census facts of
+ * docs/vocabulary.md), as tables.  See vocab.h.
  *
  * Three tables carry the vocabulary:
  *   - value types (T_*), each with one checker function in `checkers`;
@@ -152,6 +153,11 @@ static const census primary_need = {"primary_need", "CIN primary need code", NUL
 static const census closure_reason = {"closure_reason", "CIN closure reason code (RC1-RC9)", NULL};
 /* 21 is "No factors identified (must be the only factor)". */
 static const census assessment_factor = {"assessment_factor", "CIN assessment factor code", "21"};
+/* Vocabulary v1.1: what the census return needs to know of a child. */
+static const census sex_code = {"sex", "census sex code (M, F, U)", NULL};
+static const census ethnicity = {"ethnicity", "census ethnicity code", NULL};
+static const census disability = {"disability", "census disability code", "NONE"};
+static const census upn_unknown = {"upn_unknown", "UPN-unknown reason code (UN1-UN7)", NULL};
 
 /* The fields that say whom or what an event is about: an amendment may not
  * change them, because "an amendment corrects what was recorded, not whom
@@ -166,11 +172,17 @@ static const char *const about_fields[] = {
 #define CHILD {"child", T_CHILD, REQ, NULL}
 
 /* What person.registered records beyond id, role and name, and what
- * person.updated may change along with those two. */
+ * person.updated may change along with those two.  v1.1 added the census's
+ * facts: sex (the DfE code; `gender` stays as recorded), ethnicity,
+ * disabilities, the reason a UPN is unknown, a former UPN, and the date of
+ * death. */
 #define PERSON_DETAILS                                                          \
 	{"born", T_DAY, OPT, NULL}, {"expected", T_DAY, OPT, NULL},             \
 	{"gender", T_ENUM, OPT, genders}, {"nhs_number", T_NHS, OPT, NULL},     \
-	{"upn", T_UPN, OPT, NULL}
+	{"upn", T_UPN, OPT, NULL}, {"former_upn", T_UPN, OPT, NULL},            \
+	{"upn_unknown", T_CODE, OPT, &upn_unknown},                             \
+	{"sex", T_CODE, OPT, &sex_code}, {"ethnicity", T_CODE, OPT, &ethnicity}, \
+	{"disabilities", T_CODES, OPT, &disability}, {"died", T_DAY, OPT, NULL}
 
 static const field f_person_registered[] = {
 	{"id", T_PERSON_NEW, REQ, NULL},
@@ -205,6 +217,9 @@ static const field f_assessment_completed[] = {
 	CHILD,
 	{"outcome", T_ENUM, REQ, assessment_outcomes},
 	{"factors", T_CODES, OPT, &assessment_factor},
+	/* v1.1: the day a manager authorised it (the census's
+	 * AssessmentAuthorisationDate); absent, the day it was completed. */
+	{"authorised_on", T_DAY, OPT, NULL},
 };
 static const field f_strategy_held[] = {CHILD, {"s47", T_BOOL, REQ, NULL}};
 static const field f_s47_completed[] = {CHILD, {"icpc", T_BOOL, REQ, NULL}};
@@ -1263,6 +1278,21 @@ static bool is_string_eq(const json_t *v, const char *s)
 	return json_is_string(v) && strcmp(json_string_value(v), s) == 0;
 }
 
+/* The check person.registered and person.updated share: nobody dies
+ * before they are born (days compare as text: both are YYYY-MM-DD).  (A
+ * UPN and a reason it is unknown may both be on record - the reason from
+ * before the UPN was found; the census uses the UPN when there is one.) */
+static int check_person_details(vctx *c, const json_t *data)
+{
+	path died = {"data", "died", -1};
+	const char *b = json_string_value(json_object_get(data, "born"));
+	const char *d = json_string_value(json_object_get(data, "died"));
+
+	if (b && d && strcmp(d, b) < 0)
+		return fail_at(c, SL_EINVAL, &died, "%s is before the day of birth %s", d, b);
+	return 0;
+}
+
 static int check_person_registered(vctx *c, const json_t *data)
 {
 	path born = {"data", "born", -1};
@@ -1270,7 +1300,7 @@ static int check_person_registered(vctx *c, const json_t *data)
 	if (is_string_eq(json_object_get(data, "role"), "child") &&
 	    !json_object_get(data, "born") && !json_object_get(data, "expected"))
 		return fail_missing(c, &born, " (a child needs `born`, or `expected` when unborn)");
-	return 0;
+	return check_person_details(c, data);
 }
 
 static int check_person_updated(vctx *c, const json_t *data)
@@ -1279,7 +1309,7 @@ static int check_person_updated(vctx *c, const json_t *data)
 
 	if (json_object_size(data) < 2)
 		return fail_at(c, SL_EINVAL, &all, "nothing to update: give a field besides `id`");
-	return 0;
+	return check_person_details(c, data);
 }
 
 static int check_person_link(vctx *c, const json_t *data)

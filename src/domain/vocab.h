@@ -1,5 +1,7 @@
 /*
- * vocab.h - event vocabulary v1: what a well-formed event is (DESIGN 5).
+ * vocab.h - event vocabulary v1.1: what a well-formed event is (DESIGN 5;
+ * docs/vocabulary.md says what v1.1 added, all of it optional, so every v1
+ * event is still valid).
  *
  * Every write to the ledger is an event object, and every event passes
  * vocab_validate() before it is appended: from the web form, the JSON API,

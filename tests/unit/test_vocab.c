@@ -131,10 +131,12 @@ static const struct {
 } kinds[] = {
 	{"person.registered", "{'id':'N1','role':'adult','name':'Sam Smith'}", "id role name",
 	 "{'id':'N1','role':'child','name':'Amy Smith','born':'2023-05-04','expected':'2023-05-10',"
-	 "'gender':'female','nhs_number':'9434765919','upn':'A123456789012'}"},
+	 "'gender':'female','nhs_number':'9434765919','upn':'A123456789012','former_upn':'A123456789013',"
+	 "'upn_unknown':'UN1','sex':'F','ethnicity':'WBRI','disabilities':['AUT','COMM'],'died':'2024-01-02'}"},
 	{"person.updated", "{'id':'C1','name':'Amy Jones'}", "id",
 	 "{'id':'C1','role':'child','name':'Amy Jones','born':'2023-05-04','expected':'2023-05-10',"
-	 "'gender':'unknown','nhs_number':'9434765919','upn':'a12345678901b'}"},
+	 "'gender':'unknown','nhs_number':'9434765919','upn':'a12345678901b','former_upn':'A123456789013',"
+	 "'upn_unknown':'UN5','sex':'U','ethnicity':'NOBT','disabilities':['NONE'],'died':'2024-01-02'}"},
 	{"person.linked", "{'a':'A1','b':'C1','relation':'father'}", "a b relation",
 	 "{'a':'A1','b':'C1','relation':'partner_of_parent'}"},
 	{"person.unlinked", "{'a':'A1','b':'C1','relation':'father'}", "a b relation",
@@ -146,7 +148,7 @@ static const struct {
 	 "{'child':'C1','decision':'strategy','primary_need':'N1'}"},
 	{"assessment.started", "{'child':'C1'}", "child", "{'child':'C1'}"},
 	{"assessment.completed", "{'child':'C1','outcome':'cin_plan'}", "child outcome",
-	 "{'child':'C1','outcome':'lac','factors':['1B','3A','24A']}"},
+	 "{'child':'C1','outcome':'lac','factors':['1B','3A','24A'],'authorised_on':'2025-01-06'}"},
 	{"strategy.held", "{'child':'C1','s47':true}", "child s47", "{'child':'C1','s47':false}"},
 	{"s47.completed", "{'child':'C1','icpc':false}", "child icpc", "{'child':'C1','icpc':true}"},
 	{"conference.held", "{'child':'C1','type':'review','plan':false}", "child type plan",
@@ -981,6 +983,31 @@ static void test_upn_is_a_letter_then_12_alphanumerics(void **state)
 			    "field `data.upn`: `H80120000100-` is not a UPN (a letter then 12 letters or digits)");
 }
 
+/* Vocabulary v1.1: the census's facts about a child, each a code of its
+ * census list (data/cin-census-codes.tsv), and death after birth. */
+static void test_census_facts_of_a_person_are_census_codes(void **state)
+{
+	(void)state;
+	assert_data_valid("person.updated", "{'id':'C1','sex':'M','ethnicity':'ABAN','disabilities':['HEAR','VIS']}");
+	assert_data_invalid("person.updated", "{'id':'C1','sex':'male'}", SL_EINVAL,
+			    "field `data.sex`: `male` is not a census sex code (M, F, U)");
+	assert_data_invalid("person.updated", "{'id':'C1','ethnicity':'WHITE'}", SL_EINVAL,
+			    "field `data.ethnicity`: `WHITE` is not a census ethnicity code");
+	assert_data_invalid("person.updated", "{'id':'C1','disabilities':['NONE','AUT']}", SL_EINVAL,
+			    "field `data.disabilities[0]`: `NONE` must be the only census disability code in the list");
+	assert_data_invalid("person.updated", "{'id':'C1','disabilities':['AUT','AUT']}", SL_EINVAL,
+			    "field `data.disabilities[1]`: `AUT` is listed twice");
+	assert_data_invalid("person.updated", "{'id':'C1','upn_unknown':'UN8'}", SL_EINVAL,
+			    "field `data.upn_unknown`: `UN8` is not a UPN-unknown reason code (UN1-UN7)");
+	assert_data_invalid("person.registered",
+			    "{'id':'N1','role':'child','name':'S','born':'2020-05-01','died':'2020-04-30'}", SL_EINVAL,
+			    "field `data.died`: 2020-04-30 is before the day of birth 2020-05-01");
+	assert_data_valid("person.registered", "{'id':'N1','role':'child','name':'S','born':'2020-05-01',"
+			  "'died':'2020-05-01'}");
+	assert_data_invalid("assessment.completed", "{'child':'C1','outcome':'nfa','authorised_on':'2025-02-30'}",
+			    SL_EINVAL, "field `data.authorised_on`: 2025-02-30 does not exist");
+}
+
 static void test_person_updated_needs_a_field_besides_id(void **state)
 {
 	(void)state;
@@ -1484,6 +1511,7 @@ int main(void)
 		cmocka_unit_test(test_birth_dates_are_real_dates_without_time),
 		cmocka_unit_test(test_nhs_number_needs_a_valid_check_digit),
 		cmocka_unit_test(test_upn_is_a_letter_then_12_alphanumerics),
+		cmocka_unit_test(test_census_facts_of_a_person_are_census_codes),
 		cmocka_unit_test(test_person_updated_needs_a_field_besides_id),
 		cmocka_unit_test(test_person_cannot_be_linked_to_themselves),
 		cmocka_unit_test(test_initial_conference_starting_a_plan_needs_a_category),
