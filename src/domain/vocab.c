@@ -1429,6 +1429,11 @@ const char *vocab_kind_name(size_t i)
 	return i < SL_ARRAY_LEN(kinds) ? kinds[i].name : NULL;
 }
 
+bool vocab_field_is_about(const char *name)
+{
+	return name && in_words(about_fields, name);
+}
+
 bool vocab_kind_known(const char *name)
 {
 	return name && find_kind(name) != NULL;

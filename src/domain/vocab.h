@@ -100,6 +100,11 @@ size_t vocab_field_count(size_t kind);
 const char *vocab_field_name(size_t kind, size_t field);
 bool vocab_field_required(size_t kind, size_t field);
 
+/* Does a data field say whom or what an event is about (child, person, a,
+ * b, persons, concern, request, escalation, alert, target, id)?  An
+ * amendment may not change those; forms show them without an input. */
+bool vocab_field_is_about(const char *name);
+
 /* Agencies (DESIGN 5), for forms and the partner API. */
 size_t vocab_agency_count(void);
 const char *vocab_agency_name(size_t i);

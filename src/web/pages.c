@@ -300,6 +300,10 @@ const http_route http_page_routes[] = {
 	 page_record_form},
 	{"POST", "/children/{id}/record/{kind}", HTTP_SESSION, PAGE_ROLES_RECORD, HTTP_CHILD | HTTP_WRITE | HTTP_PAGE,
 	 page_record_post},
+	{"GET", "/children/{id}/events/{seq}/amend", HTTP_SESSION, PAGE_ROLES_RECORD, HTTP_CHILD | HTTP_PAGE,
+	 page_amend_form},
+	{"POST", "/children/{id}/events/{seq}/amend", HTTP_SESSION, PAGE_ROLES_RECORD,
+	 HTTP_CHILD | HTTP_WRITE | HTTP_PAGE, page_amend_post},
 
 
 	/* --- team, director, partner, reviewer pages (D2) --- */

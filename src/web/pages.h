@@ -33,6 +33,11 @@ int page_record_post(http_req *r, http_resp *w);
  * child ("Record a visit", ...), for the child's page. */
 void page_record_links(html *h, const http_req *r, const char *child);
 
+/* amend.c: asking for a correction of an entry,
+ * /children/{id}/events/{seq}/amend */
+int page_amend_form(http_req *r, http_resp *w);
+int page_amend_post(http_req *r, http_resp *w);
+
 /* --- team, director, partner, reviewer pages (D2) --- */
 /* pages_manager.c: /team (caseloads, unallocated, alerts by child,
  * approvals), POST /approvals/{request}, /director (measures, escalations) */
