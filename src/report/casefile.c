@@ -657,6 +657,7 @@ static void fold_fact(casefile *cf, fold *w, cf_child *c, const fact *f)
 	case F_PERSON:
 		if (!c->registered_seq)
 			c->registered_seq = f->seq;
+		c->details_seq = f->seq;
 		person(cf, c, f->data);
 		break;
 	case F_CONTACT: {
@@ -857,7 +858,8 @@ static void build(loader *l)
 	};
 	size_t i = 0;
 
-	qsort(l->facts, l->n_facts, sizeof(*l->facts), by_child_then_occurred);
+	if (l->n_facts) /* an empty ledger has no array to sort */
+		qsort(l->facts, l->n_facts, sizeof(*l->facts), by_child_then_occurred);
 	cf->children = xcalloc(l->n_ids ? l->n_ids : 1, sizeof(*cf->children));
 	cf->n_children = l->n_ids;
 	for (uint32_t ix = 0; ix < l->n_ids; ix++) {

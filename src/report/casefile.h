@@ -136,6 +136,8 @@ typedef struct cf_allocation {
 typedef struct cf_child {
 	const char *id;
 	uint64_t registered_seq;
+	uint64_t details_seq; /* the latest person.registered/updated folded: the
+	                       * evidence for the identifiers and characteristics */
 	const char *name;
 	int32_t born, expected, died; /* CF_NONE when not recorded */
 	const char *gender;      /* the vocabulary's word, "" */

@@ -87,6 +87,7 @@ static void test_identifiers_latest_value_wins(void **state)
 	assert_int_equal(k->n_disabilities, 1);
 	assert_string_equal(k->disabilities[0], "NONE");
 	assert_int_equal(k->registered_seq, 1);
+	assert_true(k->details_seq > k->registered_seq); /* the 2025-11-01 update */
 	casefile_free(cf);
 	app_fixture_free(f);
 }
@@ -210,6 +211,22 @@ static void test_until_folds_only_what_had_occurred(void **state)
 	app_fixture_free(f);
 }
 
+static void test_an_empty_ledger_has_no_children(void **state)
+{
+	app_fixture *f = app_fixture_new("2026-03-31", NULL, NULL);
+	casefile *cf = NULL;
+	sl_err err;
+	(void)state;
+
+	assert_int_equal(casefile_load(f->a, NULL, &cf, &err), 0);
+	assert_int_equal(casefile_count(cf), 0);
+	assert_null(casefile_child(cf, 0));
+	assert_null(casefile_find(cf, "K1"));
+	assert_int_equal(casefile_first_day(cf), CF_NONE);
+	casefile_free(cf);
+	app_fixture_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -218,6 +235,7 @@ int main(void)
 		cmocka_unit_test(test_contacts_cases_and_assessments),
 		cmocka_unit_test(test_enquiries_and_plans),
 		cmocka_unit_test(test_until_folds_only_what_had_occurred),
+		cmocka_unit_test(test_an_empty_ledger_has_no_children),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
