@@ -77,5 +77,7 @@ int cmd_token(int argc, char **argv);
 int cmd_access(int argc, char **argv);
 /* the HTTP server (helper B) */
 int cmd_serve(int argc, char **argv);
+/* reports: Ofsted Annex A */
+int cmd_annex_a(int argc, char **argv);
 
 #endif

@@ -83,6 +83,11 @@ const cli_command cli_commands[] = {
 	 "  --assets DIR            the web pages' files: DIR/node_modules/govuk-frontend, DIR/web/static\n"
 	 "                          (default: the source tree it was built from)\n"
 	 "  SIGTERM or SIGINT stops it after the requests in flight\n"},
+	/* reports: Ofsted's Annex A lists (docs/annex-a.md) */
+	{"annex-a", cmd_annex_a, "Ofsted ILACS Annex A: the inspection lists as an XLSX workbook, one sheet per list",
+	 "--as-of DATE --out FILE.xlsx\n"
+	 "  --as-of DATE  the record as it stood on DATE; lists cover the six months to it (not after today)\n"
+	 "  --out FILE    the workbook; written to FILE.tmp and renamed, so nothing is left on error\n"},
 };
 const size_t cli_command_count = SL_ARRAY_LEN(cli_commands);
 

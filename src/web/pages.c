@@ -317,6 +317,10 @@ const http_route http_page_routes[] = {
 	{"GET", "/review/{id}", HTTP_SESSION, PAGE_ROLES_REVIEWER, HTTP_CHILD | HTTP_PAGE, page_review_child},
 	{"GET", "/review/{id}/proof.json", HTTP_SESSION, PAGE_ROLES_REVIEWER, HTTP_CHILD | HTTP_PAGE, page_review_proof},
 
+	/* --- Ofsted's Annex A workbook (issue 7): lists children, each logged --- */
+	{"GET", "/reports/annex-a.xlsx", HTTP_SESSION, HTTP_ROLE(ROLE_DATA_OFFICER) | HTTP_ROLE(ROLE_DIRECTOR), HTTP_PAGE,
+	 page_annex_a},
+
 	/* --- the child record page (E) --- */
 	{"GET", "/children/{id}", HTTP_SESSION, PAGE_ROLES_CHILD, HTTP_CHILD | HTTP_PAGE, page_child},
 	{"GET", "/children/{id}/as-of/{date}", HTTP_SESSION, PAGE_ROLES_CHILD, HTTP_CHILD | HTTP_PAGE, page_child_as_of},

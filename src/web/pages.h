@@ -65,4 +65,7 @@ typedef struct page_child_query {
 } page_child_query;
 int page_child_write(http_req *r, const page_child_query *q, http_resp *w);
 
+/* Ofsted's Annex A workbook (pages_annex_a.c) */
+int page_annex_a(http_req *r, http_resp *w);
+
 #endif
