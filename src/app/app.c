@@ -21,6 +21,7 @@ ledger *app_ledger(app *a) { return a->ledger; }
 ledger *app_access_ledger(app *a) { return a->access; }
 const char *app_origin(const app *a) { return a->origin; }
 const char *app_vkey(const app *a) { return a->vkey; }
+const rules_config *app_rules_config(const app *a) { return a->rules_cfg; }
 
 static char *key_path_for(const app_options *o)
 {

@@ -56,6 +56,9 @@ ledger *app_access_ledger(app *a);
 ledger *app_log(app *a, int log, const char **origin);
 const char *app_origin(const app *a);
 const char *app_vkey(const app *a); /* C2SP verifier key */
+/* The rules configuration in force: thresholds and the working-day
+ * calendar (reports mark late entries with it).  Borrowed. */
+const rules_config *app_rules_config(const app *a);
 
 /* --- writes --- */
 typedef struct app_write_opts {

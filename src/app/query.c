@@ -370,7 +370,9 @@ static int alert_cb(void *ctx, const store_alert_row *r, sl_err *err)
 	return 0;
 }
 
-int query_child_summary(app *a, const char *child, json_t **out, sl_err *err)
+/* The summary; with cb, the counts of events, visits and notes come from
+ * the walk that passes every key of the chronology to cb. */
+static int child_summary(app *a, const char *child, store_chrono_key_cb cb, void *ctx, json_t **out, sl_err *err)
 {
 	summary_ctx sc = {json_array(), json_array(), NULL, NULL, 0, 0};
 	store_alert_query aq = {child, NULL, NULL, NULL, false, QUERY_MAX_LIMIT};
@@ -395,7 +397,8 @@ int query_child_summary(app *a, const char *child, json_t **out, sl_err *err)
 	}
 	if (rc || (rc = store_child_concerns(a->store, child, true, concern_cb, concerns, err)) ||
 	    (rc = store_alerts(a->store, &aq, alert_cb, alerts, err)) ||
-	    (rc = store_child_counts(a->store, child, &n, err)))
+	    (rc = cb ? store_child_counts_keys(a->store, child, &n, cb, ctx, err)
+	             : store_child_counts(a->store, child, &n, err)))
 		goto done;
 
 	/* The case: the latest episode; history in `cases`. */
@@ -431,6 +434,18 @@ done:
 	json_decref(concerns);
 	json_decref(alerts);
 	return rc;
+}
+
+int query_child_summary(app *a, const char *child, json_t **out, sl_err *err)
+{
+	return child_summary(a, child, NULL, NULL, out, err);
+}
+
+int query_child_summary_timeline(app *a, const char *child, store_chrono_key_cb cb, void *ctx, json_t **out,
+                                 sl_err *err)
+{
+	assert(cb);
+	return child_summary(a, child, cb, ctx, out, err);
 }
 
 /* ---- one-line summaries of events ---------------------------------------------------
@@ -1258,49 +1273,7 @@ int query_child_as_of(app *a, const char *child, const char *date, json_t **out,
 	return app_child_as_of(a, child, date, out, err);
 }
 
-/* ---- the director's measures ------------------------------------------------------- */
-
-/* Each month of the window is read at its end: the last day, or today for
- * the current month.  Episodes arrive by child then start (one scan), so
- * per-child facts - the previous referral, how many plans - are carried
- * from row to row and reset when the child changes. */
-enum {
-	M_REFERRALS,
-	M_REPEAT_REFERRALS,
-	M_ASSESSMENTS,
-	M_ASSESSMENTS_IN_TIME,
-	M_CP_PLANS,
-	M_CP_OVER_18,
-	M_CP_STARTED,
-	M_SECOND_PLANS,
-	M_LOOKED_AFTER,
-	M_CP_SEEN,
-	M_COUNT
-};
-static const char *const measure_names[M_COUNT] = {
-	"referrals",       "repeat_referrals", "assessments_completed", "assessments_in_time", "cp_plans",
-	"cp_plans_over_18_months", "cp_plans_started", "second_plans", "looked_after", "cp_seen_in_time",
-};
-
-typedef struct plan_span {
-	int32_t start, end; /* end INT32_MAX: live */
-} plan_span;
-
-typedef struct measure_ctx {
-	const rules_config *cfg;
-	int n;             /* months */
-	int first;         /* year * 12 + month - 1 of the first month */
-	int32_t ends[QUERY_MEASURE_MONTHS_MAX];
-	uint64_t v[M_COUNT][QUERY_MEASURE_MONTHS_MAX];
-	char child[VOCAB_MAX_ID + 1]; /* the child whose rows are arriving */
-	int32_t last_referral;        /* INT32_MIN: none yet */
-	unsigned plans;
-	json_t *spans; /* child -> [[start, end], ...] of CP plans (for visits) */
-	/* the visits pass */
-	char vchild[VOCAB_MAX_ID + 1];
-	int32_t *seen;
-	size_t n_seen, cap_seen;
-} measure_ctx;
+/* ---- days ---------------------------------------------------------------------------- */
 
 static int32_t day_of(const char *text)
 {
@@ -1308,250 +1281,6 @@ static int32_t day_of(const char *text)
 	if (!text || date_parse_day(text, &d, NULL))
 		return INT32_MIN;
 	return d;
-}
-
-/* The month index of a day in the window, or -1. */
-static int month_index(const measure_ctx *m, int32_t day)
-{
-	int y, mo, d, i;
-
-	if (day == INT32_MIN)
-		return -1;
-	date_to_ymd(day, &y, &mo, &d);
-	i = y * 12 + mo - 1 - m->first;
-	return i >= 0 && i < m->n ? i : -1;
-}
-
-static const char *detail_str(const char *detail, const char *key, char *out, size_t size)
-{
-	json_t *o = jparse(detail);
-	const char *v = str(o, key);
-
-	snprintf(out, size, "%s", v ? v : "");
-	json_decref(o);
-	return out;
-}
-
-static int measure_episode(void *ctx, const store_episode *e, sl_err *err)
-{
-	measure_ctx *m = ctx;
-	int32_t start = day_of(e->start_day), end = e->end_seq ? day_of(e->end_day) : INT32_MAX;
-	int i;
-	(void)err;
-
-	if (strcmp(m->child, e->child) != 0) {
-		snprintf(m->child, sizeof(m->child), "%s", e->child);
-		m->last_referral = INT32_MIN;
-		m->plans = 0;
-	}
-	if (strcmp(e->type, "referral") == 0) {
-		char decision[32];
-		detail_str(e->detail, "decision", decision, sizeof(decision));
-		if (strcmp(decision, "assessment") != 0 && strcmp(decision, "strategy") != 0)
-			return 0; /* DESIGN 6.1.3: nfa and early help are not referrals */
-		if ((i = month_index(m, start)) >= 0) {
-			m->v[M_REFERRALS][i]++;
-			if (m->last_referral != INT32_MIN &&
-			    start <= date_add_months(m->last_referral, m->cfg->param[P_REPEAT_REFERRAL_MONTHS]))
-				m->v[M_REPEAT_REFERRALS][i]++;
-		}
-		m->last_referral = start;
-	} else if (strcmp(e->type, "assessment") == 0) {
-		int32_t from = m->last_referral != INT32_MIN && m->last_referral <= start ? m->last_referral : start;
-		if (!e->end_seq || (i = month_index(m, end)) < 0)
-			return 0;
-		m->v[M_ASSESSMENTS][i]++;
-		if (end <= calendar_add_wd(m->cfg->cal, from, m->cfg->param[P_ASSESSMENT_WD]))
-			m->v[M_ASSESSMENTS_IN_TIME][i]++;
-	} else if (strcmp(e->type, "cp_plan") == 0) {
-		json_t *spans = json_object_get(m->spans, e->child);
-		m->plans++;
-		if ((i = month_index(m, start)) >= 0) {
-			m->v[M_CP_STARTED][i]++;
-			if (m->plans > 1)
-				m->v[M_SECOND_PLANS][i]++;
-		}
-		for (i = 0; i < m->n; i++) {
-			if (start > m->ends[i] || end <= m->ends[i])
-				continue;
-			m->v[M_CP_PLANS][i]++;
-			if (date_add_months(start, m->cfg->param[P_PLAN_DRIFT_MONTHS]) <= m->ends[i])
-				m->v[M_CP_OVER_18][i]++;
-		}
-		if (!spans)
-			json_object_set_new(m->spans, e->child, spans = json_array());
-		json_array_append_new(spans, json_pack("[I, I]", (json_int_t)start, (json_int_t)end));
-	} else if (strcmp(e->type, "lac") == 0) {
-		for (i = 0; i < m->n; i++)
-			if (start <= m->ends[i] && end > m->ends[i])
-				m->v[M_LOOKED_AFTER][i]++;
-	}
-	return 0;
-}
-
-/* One child's seen visits are in m->seen (ascending): count, for each
- * month end where a plan is live, whether the child was seen within the
- * limit before it (the clock starts at the plan's start, DESIGN 6.1.9). */
-static void seen_in_time(measure_ctx *m, const json_t *spans)
-{
-	size_t j, k;
-	json_t *span;
-
-	for (int i = 0; i < m->n; i++) {
-		int32_t at = m->ends[i], last = INT32_MIN, start = INT32_MIN;
-		json_array_foreach(spans, j, span) {
-			int32_t s = (int32_t)json_integer_value(json_array_get(span, 0));
-			int32_t e = (int32_t)json_integer_value(json_array_get(span, 1));
-			if (s <= at && e > at)
-				start = s;
-		}
-		if (start == INT32_MIN)
-			continue;
-		for (k = 0; k < m->n_seen && m->seen[k] <= at; k++)
-			last = m->seen[k];
-		if (last < start)
-			last = start;
-		if (calendar_wd_between(m->cfg->cal, last, at) <= m->cfg->param[P_VISIT_CP_WD])
-			m->v[M_CP_SEEN][i]++;
-	}
-}
-
-static void seen_flush(measure_ctx *m)
-{
-	json_t *spans;
-
-	if (!m->vchild[0])
-		return;
-	if ((spans = json_object_get(m->spans, m->vchild))) {
-		seen_in_time(m, spans);
-		json_object_del(m->spans, m->vchild); /* done: what is left has no visit */
-	}
-	m->n_seen = 0;
-	m->vchild[0] = '\0';
-}
-
-static int measure_visit(void *ctx, const char *child, const char *day, sl_err *err)
-{
-	measure_ctx *m = ctx;
-	(void)err;
-
-	if (strcmp(m->vchild, child) != 0) {
-		seen_flush(m);
-		snprintf(m->vchild, sizeof(m->vchild), "%s", child);
-	}
-	if (m->n_seen == m->cap_seen) {
-		m->cap_seen = m->cap_seen ? 2 * m->cap_seen : 64;
-		m->seen = xrealloc(m->seen, m->cap_seen * sizeof(*m->seen));
-	}
-	m->seen[m->n_seen++] = day_of(day);
-	return 0;
-}
-
-typedef struct alert_months_ctx {
-	measure_ctx *m;
-	json_t *alerts;
-} alert_months_ctx;
-
-static int alert_month_cb(void *ctx, const char *month, const char *code, uint64_t count, sl_err *err)
-{
-	alert_months_ctx *c = ctx;
-	json_t *row = json_object_get(c->alerts, code);
-	char first[16];
-	int i;
-	(void)err;
-
-	snprintf(first, sizeof(first), "%s-01", month);
-	if ((i = month_index(c->m, day_of(first))) < 0)
-		return 0;
-	if (!row) {
-		row = json_array();
-		for (int k = 0; k < c->m->n; k++)
-			json_array_append_new(row, json_integer(0));
-		json_object_set_new(c->alerts, code, row);
-	}
-	json_array_set_new(row, (size_t)i, json_integer((json_int_t)count));
-	return 0;
-}
-
-static json_t *series(const measure_ctx *m, int k)
-{
-	json_t *a = json_array();
-	for (int i = 0; i < m->n; i++)
-		json_array_append_new(a, json_integer((json_int_t)m->v[k][i]));
-	return a;
-}
-
-/* part / whole as a percentage to one decimal, null when whole is 0 */
-static json_t *share(const measure_ctx *m, int part, int whole)
-{
-	json_t *a = json_array();
-	for (int i = 0; i < m->n; i++)
-		json_array_append_new(a, m->v[whole][i] ? json_real((double)(1000 * m->v[part][i] / m->v[whole][i]) / 10.0)
-		                                        : json_null());
-	return a;
-}
-
-int query_measures(app *a, const char *months, json_t **out, const char **param, sl_err *err)
-{
-	measure_ctx *m = xcalloc(1, sizeof(*m));
-	alert_months_ctx ac = {m, json_object()};
-	json_t *names = json_array(), *ser = json_object(), *left;
-	int32_t today = app_today(a);
-	unsigned n;
-	int y, mo, d, rc;
-	buf day = BUF_INIT;
-	const char *key;
-	char label[16];
-
-	*out = NULL;
-	if (param)
-		*param = NULL;
-	if ((rc = parse_limit(months, 12, QUERY_MEASURE_MONTHS_MAX, &n, NULL, err))) {
-		rc = param_fail(param, "months", err, "expected a whole number from 1 to %d", QUERY_MEASURE_MONTHS_MAX);
-		goto done;
-	}
-	m->cfg = a->rules_cfg;
-	m->n = (int)n;
-	m->spans = json_object();
-	m->last_referral = INT32_MIN;
-	date_to_ymd(today, &y, &mo, &d);
-	m->first = y * 12 + mo - 1 - (m->n - 1);
-	for (int i = 0; i < m->n; i++) {
-		int yy = (m->first + i) / 12, mm = (m->first + i) % 12 + 1;
-		int32_t end = date_from_ymd(yy, mm, date_days_in_month(yy, mm));
-		m->ends[i] = end < today ? end : today;
-		snprintf(label, sizeof(label), "%04d-%02d", yy, mm);
-		json_array_append_new(names, json_string(label));
-	}
-	if ((rc = store_episodes_of_types(a->store, "[\"referral\",\"assessment\",\"cp_plan\",\"lac\"]", measure_episode,
-	                                  m, err)) ||
-	    (rc = store_plan_children_seen(a->store, measure_visit, m, err)))
-		goto done;
-	seen_flush(m);
-	/* plan children never seen: only a plan younger than the limit is in time */
-	m->n_seen = 0;
-	json_object_foreach(m->spans, key, left)
-		seen_in_time(m, left);
-	snprintf(label, sizeof(label), "%s-01", json_string_value(json_array_get(names, 0)));
-	if ((rc = store_alerts_by_month(a->store, label, alert_month_cb, &ac, err)))
-		goto done;
-	for (int k = 0; k < M_COUNT; k++)
-		json_object_set_new(ser, measure_names[k], series(m, k));
-	json_object_set_new(ser, "repeat_referrals_pct", share(m, M_REPEAT_REFERRALS, M_REFERRALS));
-	json_object_set_new(ser, "assessments_in_time_pct", share(m, M_ASSESSMENTS_IN_TIME, M_ASSESSMENTS));
-	json_object_set_new(ser, "second_plans_pct", share(m, M_SECOND_PLANS, M_CP_STARTED));
-	json_object_set_new(ser, "cp_seen_in_time_pct", share(m, M_CP_SEEN, M_CP_PLANS));
-	date_format_day(&day, today);
-	*out = json_pack("{s:s, s:O, s:O, s:O}", "as_of", day.data, "months", names, "series", ser, "alerts", ac.alerts);
-done:
-	buf_release(&day);
-	json_decref(names);
-	json_decref(ser);
-	json_decref(ac.alerts);
-	json_decref(m->spans);
-	free(m->seen);
-	free(m);
-	return rc;
 }
 
 /* ---- escalations and unallocated children ---------------------------------------------- */

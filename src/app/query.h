@@ -67,6 +67,12 @@ int query_chronology(app *a, const char *child, const query_chrono_opts *o, json
  * checked as query_chronology checks them. */
 int query_timeline(app *a, const char *child, const query_chrono_opts *o, store_chrono_key_cb cb, void *ctx,
                    const char **param, sl_err *err);
+/* query_child_summary, and with it query_timeline with no filters (every
+ * event, now) through cb, from one walk of the child's events: the
+ * record page's summary counts and its timeline cost one read of a
+ * 5,000-event chronology, not two.  The summary is the same JSON. */
+int query_child_summary_timeline(app *a, const char *child, store_chrono_key_cb cb, void *ctx, json_t **out,
+                                 sl_err *err);
 
 /* The one-line summary of an event (its data as amended), at most
  * QUERY_SUMMARY_MAX bytes, cut at a UTF-8 boundary. */
@@ -154,32 +160,6 @@ int query_child_as_of(app *a, const char *child, const char *date, json_t **out,
                       sl_err *err);
 
 /* ---- the managers' and the director's pages ---- */
-
-/* The director's measures, month by month over the `months` (text,
- * 1..60; default 12) months ending with today's, each month read at its
- * last day (today for this month):
- * {"as_of", "months": ["YYYY-MM", ...], "series": {name: [n or null per
- * month]}, "alerts": {code: [count per month]}} where the series are
- *   referrals, repeat_referrals, repeat_referrals_pct: referral decisions
- *     (assessment or strategy, DESIGN 6.1.3) in the month, those within
- *     REPEAT_REFERRAL.months of the child's previous one, and their share;
- *   assessments_completed, assessments_in_time, assessments_in_time_pct:
- *     assessments completed in the month, those within
- *     LATE_ASSESSMENT.working_days of the referral decision before them
- *     (or of their start when none), and their share;
- *   cp_plans, cp_plans_over_18_months, cp_plans_started, second_plans,
- *     second_plans_pct: children on a CP plan at the month's end, those
- *     whose plan is PLAN_DRIFT.months old or more, plans started in the
- *     month, those that were not the child's first, and their share;
- *   looked_after: children looked after at the month's end;
- *   cp_seen_in_time, cp_seen_in_time_pct: children on a CP plan at the
- *     month's end seen (a visit with seen true) within
- *     LATE_VISIT.cp_working_days before it (the clock starting at the
- *     plan's start), and their share of cp_plans.
- * A share is null when there is nothing to divide (no referral, ...).
- * SL_EINVAL naming `months`. */
-#define QUERY_MEASURE_MONTHS_MAX 60
-int query_measures(app *a, const char *months, json_t **out, const char **param, sl_err *err);
 
 /* Escalations raised to `to` ("director", "manager", or NULL: both),
  * oldest first: {"escalations": [{"seq", "to", "child", "raised_on",

@@ -77,7 +77,12 @@ int cmd_token(int argc, char **argv);
 int cmd_access(int argc, char **argv);
 /* the HTTP server (helper B) */
 int cmd_serve(int argc, char **argv);
+/* reports: the review pack and its offline check */
+int cmd_review_pack(int argc, char **argv);
 /* reports: Ofsted Annex A */
 int cmd_annex_a(int argc, char **argv);
+int cmd_verify_pack(int argc, char **argv);
+/* reports: the DfE children in need census return */
+int cmd_census(int argc, char **argv);
 
 #endif

@@ -13,7 +13,7 @@
  * makes should be valid, so a refused event is a generator bug: the message
  * names the event's number, kind and time, and the seed reproduces it.
  *
- * The instance must be new: the generator's person ids and refs (C1-1,
+ * The instance must be new: the generator's person ids and refs (C1N1,
  * concern-1, ...) are the same for every seed, so a second run would
  * collide with the first.
  */

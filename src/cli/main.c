@@ -83,11 +83,26 @@ const cli_command cli_commands[] = {
 	 "  --assets DIR            the web pages' files: DIR/node_modules/govuk-frontend, DIR/web/static\n"
 	 "                          (default: the source tree it was built from)\n"
 	 "  SIGTERM or SIGINT stops it after the requests in flight\n"},
+	/* reports: the review pack and its offline check */
+	{"review-pack", cmd_review_pack, "a child's review pack: printable report and offline proof bundle (zip)",
+	 "--child ID --out FILE.zip [--from DATE] [--to DATE]\n"
+	 "  --from DATE   events that occurred on or after DATE (and reads on or after it); default: all\n"
+	 "  --to DATE     events that occurred on or before DATE; default: all\n"
+	 "  signs a checkpoint of each log that grew first; docs/review-pack.md says what is in the pack\n"},
+	{"verify-pack", cmd_verify_pack, "check a review pack offline: every event's leaf and proof, the signature",
+	 "FILE.zip\n  needs no database; prints \"pack OK: ...\" or names the first event or file that fails\n"},
 	/* reports: Ofsted's Annex A lists (docs/annex-a.md) */
 	{"annex-a", cmd_annex_a, "Ofsted ILACS Annex A: the inspection lists as an XLSX workbook, one sheet per list",
 	 "--as-of DATE --out FILE.xlsx\n"
 	 "  --as-of DATE  the record as it stood on DATE; lists cover the six months to it (not after today)\n"
 	 "  --out FILE    the workbook; written to FILE.tmp and renamed, so nothing is left on error\n"},
+	{"census", cmd_census, "the DfE children in need census return (XML) for a collection year",
+	 "--year 2025-26 [--la CODE] [--out FILE.xml]\n"
+	 "  --year YYYY-YY  the collection year (1 April to 31 March); 2025-26 is built in\n"
+	 "  --la CODE       the local authority's 3-digit code (default $SAFELEDGER_LA)\n"
+	 "  --out FILE      write the return there (whole, or not at all); default: standard output\n"
+	 "  --check [--json]  the DfE validation rules instead of the return\n"
+	 "  docs/census.md: what is returned, and how events map to census items\n"},
 };
 const size_t cli_command_count = SL_ARRAY_LEN(cli_commands);
 

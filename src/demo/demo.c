@@ -166,6 +166,7 @@ typedef struct kid {
 	uint8_t gender;
 	uint8_t rc; /* the closure reason decided for this child (RC number), 0: by the path */
 	bool unborn, upn, active, cp, lac, cin;
+	bool disabled; /* a census disability code other than NONE */
 	bool missing; /* missing now, or owed a return interview */
 } kid;
 
@@ -196,6 +197,7 @@ typedef struct family {
 	int32_t worker; /* index in the team, -1: none */
 	uint8_t stage, reason, category, episodes, reviews, missing_kid, outcome;
 	bool open, assessed, assessing, serious;
+	bool enquired; /* a section 47 enquiry in this episode (no RC8 closure then: census rule 2990) */
 	bool harm_pending; /* a strategy discussion about cumulative harm is due today */
 	int32_t decided, strategy_day;
 	int64_t plan_start, plan_until;
@@ -531,7 +533,8 @@ static void make_nhs_number(gen *g, char out[11])
 }
 
 /* A UPN (DfE "Unique pupil numbers" guidance): a check letter, then LA code
- * (999: no authority has it), establishment number, year of allocation and
+ * (201: one the census validation recognises - rule 1530 refuses a code no
+ * authority has), establishment number, year of allocation and
  * a serial.  The check letter is the sum of characters 2-13 weighted 2..13,
  * modulo 23, read from the letters that cannot be mistaken for digits. */
 static void make_upn(gen *g, int32_t born, char out[14])
@@ -541,7 +544,9 @@ static void make_upn(gen *g, int32_t born, char out[14])
 
 	date_to_ymd(born, &y, &m, &d);
 	y = (y + 4) % 100;
-	out[1] = out[2] = out[3] = '9';
+	out[1] = '2';
+	out[2] = '0';
+	out[3] = '1';
 	for (int i = 4; i < 8; i++)
 		out[i] = (char)('0' + rng_below(&g->r, 10));
 	out[8] = (char)('0' + y / 10);
@@ -1006,6 +1011,46 @@ static void register_adult(gen *g, family *f, adult *a, unsigned relation, const
 	g->st->adults++;
 }
 
+/* The census's facts about a child (vocabulary v1.1): ethnicity in
+ * roughly England's proportions of children in need, a disability now and
+ * then (NONE otherwise, so the item is never blank), and the reason a
+ * child has no UPN. */
+static const char *const ethnicity_codes[] = {"WBRI", "WIRI", "WIRT", "WOTH", "WROM", "MWBC", "MWBA",
+					      "MWAS", "MOTH", "AIND", "APKN", "ABAN", "AOTH", "BCRB",
+					      "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT"};
+static const uint16_t ethnicity_weights[] = {640, 8, 6, 60, 8, 22, 12, 14, 30, 14, 30, 14, 14, 14,
+					      40, 12, 4, 24, 6, 28};
+static const char *const disability_codes[] = {"MOB", "HAND", "PC", "INC", "COMM", "LD",
+					       "HEAR", "VIS", "BEH", "CON", "AUT", "DDA"};
+static const char *const sex_codes[] = {[G_FEMALE] = "F", [G_MALE] = "M", [G_OTHER] = "U", [G_UNKNOWN] = "U"};
+
+static void census_facts(gen *g, json_t *data, kid *k)
+{
+	json_t *list = json_array();
+	unsigned n = chance(g, 880) ? 0 : chance(g, 750) ? 1 : 2;
+	int age = age_years(g, k);
+
+	set_str(data, "sex", sex_codes[k->gender]);
+	set_str(data, "ethnicity", ethnicity_codes[weighted(g, ethnicity_weights, SL_ARRAY_LEN(ethnicity_weights))]);
+	k->disabled = n > 0;
+	if (n == 0)
+		json_array_append_new(list, str("NONE"));
+	while (n--) {
+		const char *c = PICK(g, disability_codes);
+		size_t i;
+		for (i = 0; i < json_array_size(list); i++)
+			if (strcmp(json_string_value(json_array_get(list, i)), c) == 0)
+				break;
+		if (i == json_array_size(list))
+			json_array_append_new(list, str(c));
+	}
+	json_object_set_new(data, "disabilities", list);
+	/* No UPN yet: under 6 (and unborn) is UN1; older, newly arrived now
+	 * and then (UN4), else not yet assigned (UN6). */
+	if (!k->upn)
+		set_str(data, "upn_unknown", age < 6 ? "UN1" : chance(g, 250) ? "UN4" : "UN6");
+}
+
 static void register_kid(gen *g, family *f, kid *k, const char *login)
 {
 	json_t *data, *ev = event_new(g, "person.registered", by_user(login), &data);
@@ -1037,6 +1082,7 @@ static void register_kid(gen *g, family *f, kid *k, const char *login)
 			k->upn = true;
 		}
 	}
+	census_facts(g, data, k);
 	emit(g, ev);
 	buf_release(&text);
 	g->st->children++;
@@ -1070,7 +1116,9 @@ static void make_kids(gen *g, family *f, unsigned n)
 	for (unsigned i = 0; i < n; i++) {
 		kid *k = &f->kids[i];
 
-		snprintf(k->id, sizeof(k->id), "C%u-%u", f->num, i + 1);
+		/* Letters and digits only: the census's LAchildID (rules 1570,
+		 * 1580) is the child's id. */
+		snprintf(k->id, sizeof(k->id), "C%uN%u", f->num, i + 1);
 		k->harm[0] = k->harm[1] = k->harm[2] = NO_HARM;
 		if (i + 1 == n && unborn) {
 			k->unborn = true;
@@ -1216,6 +1264,7 @@ static void step_contact(gen *g, family *f, unsigned child)
 
 	f->episodes++;
 	f->serious = false;
+	f->enquired = false;
 	f->assessing = false;
 	f->stage = ST_NONE;
 	mash_login(g, login);
@@ -2100,6 +2149,7 @@ static void step_birth(gen *g, family *f, unsigned child)
 	date_format_day(&text, k->born);
 	set_str(data, "born", text.data);
 	set_str(data, "gender", gender_words[k->gender]);
+	set_str(data, "sex", sex_codes[k->gender]); /* U while unborn */
 	make_nhs_number(g, nhs);
 	set_str(data, "nhs_number", nhs);
 	emit(g, ev);
@@ -2152,8 +2202,8 @@ static void step_decide(gen *g, family *f, unsigned child)
 		ev = event_new(g, "referral.decided", by_user(login), &data);
 		set_str(data, "child", f->kids[i].id);
 		set_str(data, "decision", decisions[d]);
-		if (d >= 2 || chance(g, 500))
-			set_str(data, "primary_need", need_codes[need]);
+		/* The census needs the primary need of every referral. */
+		set_str(data, "primary_need", need_codes[need]);
 		emit(g, ev);
 	}
 	if (d < 2) {
@@ -2268,18 +2318,38 @@ static json_t *make_factors(gen *g, const family *f, bool nfa)
 	return list;
 }
 
+static bool has_factor(const json_t *list, const char *code)
+{
+	for (size_t i = 0; i < json_array_size(list); i++)
+		if (strcmp(json_string_value(json_array_get(list, i)), code) == 0)
+			return true;
+	return false;
+}
+
 static void complete_assessment(gen *g, family *f, const char *outcome, const char *login)
 {
 	for (unsigned i = 0; i < f->nkids; i++) {
-		json_t *data, *ev;
+		json_t *data, *ev, *factors;
 
 		if (!f->kids[i].active)
 			continue;
 		ev = event_new(g, "assessment.completed", by_user(login), &data);
 		set_str(data, "child", f->kids[i].id);
 		set_str(data, "outcome", outcome);
-		if (chance(g, 900))
-			json_object_set_new(data, "factors", make_factors(g, f, strcmp(outcome, "nfa") == 0));
+		/* Factors at the end of every assessment (the census's
+		 * FactorsIdentifiedAtAssessment), and the manager's
+		 * authorisation: the same day, recorded as such. */
+		/* "21 no factors" goes with an RC8 closure (8873), which an
+		 * episode with an enquiry cannot have (2990). */
+		factors = make_factors(g, f, strcmp(outcome, "nfa") == 0 && !f->enquired);
+		/* A disabled child's assessment names the disability (5A),
+		 * unless it found no factors at all (21). */
+		if (f->kids[i].disabled && !has_factor(factors, "21") && !has_factor(factors, "5A"))
+			json_array_append_new(factors, str("5A"));
+		json_object_set_new(data, "factors", factors);
+		buf_reset(&g->text);
+		date_format_day(&g->text, today(g));
+		set_str(data, "authorised_on", g->text.data);
 		emit(g, ev);
 	}
 }
@@ -2334,6 +2404,7 @@ static void step_strategy(gen *g, family *f, unsigned child)
 		set_bool(data, "s47", true);
 		emit(g, ev);
 	}
+	f->enquired = true;
 	/* A section 47 enquiry comes with an assessment (LATE_ASSESSMENT
 	 * counts from a strategy decision too, 6.1.3). */
 	if (!f->assessed) {
@@ -2378,7 +2449,8 @@ static void step_s47(gen *g, family *f, unsigned child)
 	} else if (cin) {
 		queue(g, f, S_MAIN, A_CIN_START, K_ACTIVE, in_wd(g, 1, 5), false);
 	} else {
-		f->outcome = 8;
+		/* Not RC8 ("closed after assessment"): there was an enquiry. */
+		f->outcome = 7;
 		queue(g, f, S_MAIN, A_CLOSE, K_ACTIVE, in_wd(g, 2, 8), false);
 	}
 }
@@ -2671,7 +2743,12 @@ static void step_close(gen *g, family *f, unsigned child)
 	senior_login(g, senior);
 	for (unsigned i = 0; i < f->nkids; i++) {
 		kid *k = &f->kids[i];
-		unsigned rc = k->rc ? k->rc : moved ? 5 : f->outcome;
+		/* Closed after an assessment that found nothing: RC8 even when
+		 * the family moves away (census rule 8873). */
+		unsigned rc = k->rc ? k->rc : f->outcome == 8 ? 8 : moved ? 5 : f->outcome;
+
+		if (rc == 8 && f->enquired)
+			rc = 7;
 		json_t *data, *ev;
 
 		if (!k->active)

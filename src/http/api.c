@@ -30,6 +30,7 @@
 #include "http/http.h"
 #include "http/parse.h"
 #include "app/query.h"
+#include "app/measures.h"
 #include "domain/vocab.h"
 #include "ledger/jcs.h"
 
@@ -37,6 +38,9 @@
 #define CHILD_READERS (R(SOCIAL_WORKER) | R(TEAM_MANAGER) | R(SENIOR_MANAGER) | R(DIRECTOR) | R(REVIEWER))
 #define STAFF_WRITERS (R(SOCIAL_WORKER) | R(TEAM_MANAGER) | R(SENIOR_MANAGER) | R(DIRECTOR))
 #define MANAGERS (R(TEAM_MANAGER) | R(SENIOR_MANAGER) | R(DIRECTOR))
+/* who may read the director's measures (the /director page's roles, and
+ * the data officer who reports them) */
+#define MEASURE_READERS (R(SENIOR_MANAGER) | R(DIRECTOR) | R(DATA_OFFICER))
 
 /* ---- who records what ---------------------------------------------------------------- */
 
@@ -472,6 +476,93 @@ static int get_approvals(http_req *r, http_resp *w)
 	return answer(w, rc, out, NULL, &err);
 }
 
+/* ---- the director's measures: GET /api/v1/measures[/{name}/children] ------------------------ */
+
+/* JSON unless `format=csv` or, with no format, an Accept naming text/csv.
+ * 0, or the problem's status. */
+static int wants_csv(const http_req *r, http_resp *w, bool *csv)
+{
+	const char *format = http_query(r, "format"), *accept = http_header(r, "Accept");
+
+	*csv = false;
+	if (format) {
+		if (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
+			return http_problem(w, 400, "parameter `format`: expected csv or json", "format");
+		*csv = strcmp(format, "csv") == 0;
+		return 0;
+	}
+	*csv = accept && strstr(accept, "text/csv") != NULL;
+	return 0;
+}
+
+static int csv_answer(http_resp *w, const json_t *out, void (*write)(const json_t *, buf *))
+{
+	w->status = 200;
+	w->content_type = "text/csv; charset=utf-8";
+	write(out, &w->body);
+	return 200;
+}
+
+static int get_measures(http_req *r, http_resp *w)
+{
+	const char *param = NULL;
+	json_t *out = NULL;
+	sl_err err = {0};
+	bool csv;
+	int rc;
+
+	if ((rc = wants_csv(r, w, &csv)))
+		return rc;
+	rc = measures_monthly(r->a, http_query(r, "as_of"), http_query(r, "months"), &out, &param, &err);
+	if (rc || !csv)
+		return answer(w, rc, out, param, &err);
+	rc = csv_answer(w, out, measures_csv);
+	json_decref(out);
+	return rc;
+}
+
+/* The list names children: one access record naming them all is written
+ * before the answer is given (DESIGN 7). */
+static int get_measure_children(http_req *r, http_resp *w)
+{
+	const char *param = NULL, **ids;
+	json_t *out = NULL, *item, *seen;
+	sl_err err = {0};
+	size_t i, n = 0;
+	bool csv;
+	int rc;
+
+	if ((rc = wants_csv(r, w, &csv)))
+		return rc;
+	rc = measures_children(r->a, r->params[0], http_query(r, "month"), http_query(r, "as_of"), &out, &param, &err);
+	if (rc == SL_ENOTFOUND && param)
+		return http_problem(w, 404, err.msg, param);
+	if (rc)
+		return answer(w, rc, out, param, &err);
+	seen = json_object();
+	ids = xcalloc(json_array_size(json_object_get(out, "children")) + 1, sizeof(*ids));
+	json_array_foreach(json_object_get(out, "children"), i, item) {
+		const char *child = json_string_value(json_object_get(item, "child"));
+		if (child && !json_object_get(seen, child)) {
+			json_object_set_new(seen, child, json_true());
+			ids[n++] = child;
+		}
+	}
+	if (n)
+		rc = http_record_access(r, ids, n, "GET /api/v1/measures/{name}/children", NULL, &err);
+	free(ids);
+	json_decref(seen);
+	if (rc) {
+		json_decref(out);
+		return http_problem_err(w, &err);
+	}
+	if (!csv)
+		return answer(w, 0, out, NULL, &err);
+	rc = csv_answer(w, out, measures_children_csv);
+	json_decref(out);
+	return rc;
+}
+
 /* ---- partners: GET /api/v1/status?nhs_number=N ------------------------------------------- */
 
 static int get_status(http_req *r, http_resp *w)
@@ -526,7 +617,13 @@ const http_route http_api_routes[] = {
 	{"GET", "/api/v1/alerts", HTTP_SESSION_OR_BEARER, STAFF_WRITERS, 0, get_alerts},
 	{"GET", "/api/v1/caseloads", HTTP_SESSION_OR_BEARER, STAFF_WRITERS | R(DATA_OFFICER), 0, get_caseloads},
 	{"GET", "/api/v1/approvals", HTTP_SESSION_OR_BEARER, MANAGERS, 0, get_approvals},
+	{"GET", "/api/v1/measures", HTTP_SESSION_OR_BEARER, MEASURE_READERS, 0, get_measures},
+	{"GET", "/api/v1/measures/{name}/children", HTTP_SESSION_OR_BEARER, MEASURE_READERS, 0, get_measure_children},
 	{"GET", "/api/v1/status", HTTP_SESSION_OR_BEARER, R(PARTNER), 0, get_status},
+	/* the DfE children in need census return (census_api.c): logs every child in it */
+	{"GET", "/api/v1/census", HTTP_SESSION_OR_BEARER, R(DATA_OFFICER) | R(DIRECTOR), 0, http_census_get},
+	/* census --check for the data team (census_check_api.c): logs every child a finding names */
+	{"GET", "/api/v1/census/check", HTTP_SESSION_OR_BEARER, R(DATA_OFFICER) | R(DIRECTOR), 0, http_census_check_get},
 	{"GET", "/api/v1/openapi.json", HTTP_PUBLIC, HTTP_ANY_ROLE, 0, get_openapi},
 };
 const size_t http_api_routes_len = SL_ARRAY_LEN(http_api_routes);

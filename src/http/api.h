@@ -25,4 +25,12 @@ extern const size_t http_openapi_json_len;
  * senior manager's or the director's; allocation a manager's. */
 bool api_may_record(auth_role role, const char *kind);
 
+/* GET /api/v1/census?year=&la=: the census return as XML (census_api.c). */
+typedef struct http_req http_req;
+typedef struct http_resp http_resp;
+int http_census_get(http_req *r, http_resp *w);
+/* GET /api/v1/census/check?year=: the validation rules' findings as JSON
+ * (census_check_api.c). */
+int http_census_check_get(http_req *r, http_resp *w);
+
 #endif

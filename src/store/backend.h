@@ -141,6 +141,8 @@ typedef struct store_backend_ops {
 	                          sl_err *err);
 	int (*worker_allocations)(void *impl, const char *worker, store_allocation_cb cb, void *ctx, sl_err *err);
 	int (*child_counts)(void *impl, const char *child, store_child_tally *out, sl_err *err);
+	int (*child_counts_keys)(void *impl, const char *child, store_child_tally *out, store_chrono_key_cb cb,
+	                         void *ctx, sl_err *err);
 	int (*person_links)(void *impl, const char *person, store_link_cb cb, void *ctx, sl_err *err);
 	int (*person_risk_flags)(void *impl, const char *person, store_risk_flag_cb cb, void *ctx, sl_err *err);
 	int (*alerts)(void *impl, const store_alert_query *q, store_alert_cb cb, void *ctx, sl_err *err);
@@ -157,6 +159,8 @@ typedef struct store_backend_ops {
 	int (*alerts_by_month)(void *impl, const char *from_day, store_month_count_cb cb, void *ctx, sl_err *err);
 	int (*escalations)(void *impl, const char *to, bool open_only, store_escalation_cb cb, void *ctx, sl_err *err);
 	int (*plan_children_seen)(void *impl, store_child_day_cb cb, void *ctx, sl_err *err);
+	int (*seen_visits_of)(void *impl, const char *types, store_child_visit_cb cb, void *ctx, sl_err *err);
+	int (*allocations_all)(void *impl, store_allocation_span_cb cb, void *ctx, sl_err *err);
 	int (*unallocated)(void *impl, store_unallocated_cb cb, void *ctx, sl_err *err);
 	int (*grants_of)(void *impl, const char *login, store_grant_cb cb, void *ctx, sl_err *err);
 } store_backend_ops;

@@ -1696,6 +1696,7 @@ const store_backend_ops store_sqlite_ops = {
 	.child_allocated_to = sqlite_child_allocated_to,
 	.worker_allocations = sqlite_worker_allocations,
 	.child_counts = sqlite_child_counts,
+	.child_counts_keys = sqlite_child_counts_keys,
 	.person_links = sqlite_person_links,
 	.person_risk_flags = sqlite_person_risk_flags,
 	.alerts = sqlite_alerts,
@@ -1709,6 +1710,8 @@ const store_backend_ops store_sqlite_ops = {
 	.alerts_by_month = sqlite_alerts_by_month,
 	.escalations = sqlite_escalations,
 	.plan_children_seen = sqlite_plan_children_seen,
+	.seen_visits_of = sqlite_seen_visits_of,
+	.allocations_all = sqlite_allocations_all,
 	.unallocated = sqlite_unallocated,
 	.grants_of = sqlite_grants_of,
 };

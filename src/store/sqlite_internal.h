@@ -110,6 +110,8 @@ int sqlite_child_allocation(void *impl, const char *child, store_allocation_cb c
 int sqlite_child_allocated_to(void *impl, const char *child, const char *worker, const char *team, bool *out,
                               sl_err *err);
 int sqlite_child_counts(void *impl, const char *child, store_child_tally *out, sl_err *err);
+int sqlite_child_counts_keys(void *impl, const char *child, store_child_tally *out, store_chrono_key_cb cb, void *ctx,
+                             sl_err *err);
 int sqlite_worker_allocations(void *impl, const char *worker, store_allocation_cb cb, void *ctx, sl_err *err);
 int sqlite_person_links(void *impl, const char *person, store_link_cb cb, void *ctx, sl_err *err);
 int sqlite_person_risk_flags(void *impl, const char *person, store_risk_flag_cb cb, void *ctx, sl_err *err);
@@ -127,6 +129,8 @@ int sqlite_episodes_of_types(void *impl, const char *types, store_episode_cb cb,
 int sqlite_alerts_by_month(void *impl, const char *from_day, store_month_count_cb cb, void *ctx, sl_err *err);
 int sqlite_escalations(void *impl, const char *to, bool open_only, store_escalation_cb cb, void *ctx, sl_err *err);
 int sqlite_plan_children_seen(void *impl, store_child_day_cb cb, void *ctx, sl_err *err);
+int sqlite_seen_visits_of(void *impl, const char *types, store_child_visit_cb cb, void *ctx, sl_err *err);
+int sqlite_allocations_all(void *impl, store_allocation_span_cb cb, void *ctx, sl_err *err);
 int sqlite_unallocated(void *impl, store_unallocated_cb cb, void *ctx, sl_err *err);
 int sqlite_grants_of(void *impl, const char *login, store_grant_cb cb, void *ctx, sl_err *err);
 

@@ -239,20 +239,25 @@ int sqlite_child_allocated_to(void *impl, const char *child, const char *worker,
  * the child's range counts its events, visits and notes, and a second
  * joins only the visits to visit for `seen` (a 5,000-event child: five
  * walks of its range became two). */
-static const char sql_child_counts[] =
-	"SELECT e.n, e.visits, s.seen, s.last, e.notes,"
-	" (SELECT count(*) FROM injury WHERE child = ?1),"
-	" (SELECT count(*) FROM missing WHERE child = ?1),"
-	" (SELECT count(*) FROM concern WHERE child = ?1 AND resolved_seq IS NULL),"
+#define CHILD_COUNTS_OTHERS                                                                                      \
+	" (SELECT count(*) FROM injury WHERE child = ?1),"                                                       \
+	" (SELECT count(*) FROM missing WHERE child = ?1),"                                                      \
+	" (SELECT count(*) FROM concern WHERE child = ?1 AND resolved_seq IS NULL),"                             \
 	" (SELECT count(*) FROM alert WHERE child = ?1 AND resolved_seq IS NULL)"
+#define CHILD_COUNTS_SEEN " (SELECT count(*) AS seen, max(day) AS last FROM visit WHERE child = ?1 AND seen = 1) s"
+static const char sql_child_counts[] =
+	"SELECT e.n, e.visits, s.seen, s.last, e.notes," CHILD_COUNTS_OTHERS
 	" FROM (SELECT count(*) AS n, coalesce(sum(kind = 'visit.recorded'), 0) AS visits,"
 	"       coalesce(sum(kind = 'note.recorded'), 0) AS notes FROM event_person WHERE person = ?1) e,"
-	"      (SELECT count(*) AS seen, max(day) AS last FROM visit WHERE child = ?1 AND seen = 1) s";
+	CHILD_COUNTS_SEEN;
+/* The same row without the walk of event_person, whose counts the caller
+ * takes from its own walk (sqlite_child_counts_keys). */
+static const char sql_child_counts_others[] = "SELECT 0, 0, s.seen, s.last, 0," CHILD_COUNTS_OTHERS
+                                              " FROM" CHILD_COUNTS_SEEN;
 
-int sqlite_child_counts(void *impl, const char *child, store_child_tally *out, sl_err *err)
+static int child_counts(sqlite_store *s, const char *sql, const char *child, store_child_tally *out, sl_err *err)
 {
-	sqlite_store *s = impl;
-	sqlite3_stmt *st = sq_stmt(s, sql_child_counts, err);
+	sqlite3_stmt *st = sq_stmt(s, sql, err);
 	const char *seen;
 	int rc;
 
@@ -279,6 +284,30 @@ int sqlite_child_counts(void *impl, const char *child, store_child_tally *out, s
 done:
 	sq_reset(st);
 	return rc;
+}
+
+int sqlite_child_counts(void *impl, const char *child, store_child_tally *out, sl_err *err)
+{
+	return child_counts(impl, sql_child_counts, child, out, err);
+}
+
+typedef struct tally_walk {
+	store_child_tally *t;
+	store_chrono_key_cb cb;
+	void *ctx;
+} tally_walk;
+
+static int tally_key(void *ctx, const store_chrono_key *k, sl_err *err)
+{
+	tally_walk *w = ctx;
+
+	/* what sql_child_counts' walk of event_person counts */
+	w->t->events++;
+	if (k->kind && strcmp(k->kind, "visit.recorded") == 0)
+		w->t->visits++;
+	else if (k->kind && strcmp(k->kind, "note.recorded") == 0)
+		w->t->notes++;
+	return w->cb(w->ctx, k, err);
 }
 
 /* ---- the network ---------------------------------------------------------- */
@@ -512,6 +541,27 @@ int sqlite_chronology_keys(void *impl, const store_chrono_query *q, store_chrono
 	return scan(s, st, chrono_key_row, (any_cb)cb, ctx, NULL, err, "reading a chronology's keys");
 }
 
+/* sql_chrono_keys with no filter: the same rows of the same index, without
+ * five filter tests per row that cannot fail. */
+static const char sql_chrono_keys_all[] = "SELECT seq, occ, kind, agency FROM event_person WHERE person = ?1"
+                                          " ORDER BY occ, seq";
+
+int sqlite_child_counts_keys(void *impl, const char *child, store_child_tally *out, store_chrono_key_cb cb, void *ctx,
+                             sl_err *err)
+{
+	sqlite_store *s = impl;
+	tally_walk w = {out, cb, ctx};
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = child_counts(s, sql_child_counts_others, child, out, err)))
+		return rc;
+	if (!(st = sq_stmt(s, sql_chrono_keys_all, err)))
+		return SL_EIO;
+	sq_bind_text(st, 1, child);
+	return scan(s, st, chrono_key_row, (any_cb)tally_key, &w, NULL, err, "reading a chronology's keys");
+}
+
 /* ---- caseloads -------------------------------------------------------------- */
 
 static const char sql_caseloads[] =
@@ -610,7 +660,7 @@ int sqlite_events_of_kind(void *impl, const char *kind, const char *team, unsign
 	return scan(s, st, kind_row, (any_cb)cb, ctx, NULL, err, "reading events of a kind");
 }
 
-/* ---- the managers' and the director's lists and measures (query_measures) ---------- */
+/* ---- the managers' and the director's lists and measures (app/measures.c) ---------- */
 
 /* Episodes of some types, by child then start: the measures walk each
  * child's history once.  No index leads with type, so this scans the
@@ -693,6 +743,49 @@ int sqlite_plan_children_seen(void *impl, store_child_day_cb cb, void *ctx, sl_e
 	if (!st)
 		return SL_EIO;
 	return scan(s, st, child_day_row, (any_cb)cb, ctx, NULL, err, "reading visits of children on plans");
+}
+
+/* Seen visits of the children who have had an episode of some types, by
+ * child then day, with the visit's seq for the measures' evidence. */
+static const char sql_seen_visits_of[] =
+	"SELECT child, seq, day FROM visit WHERE seen AND child IN"
+	" (SELECT child FROM episode WHERE type IN (SELECT value FROM json_each(?1))) ORDER BY child, day, seq";
+
+static int child_visit_row(sqlite3_stmt *st, any_cb cb, void *ctx, sl_err *err)
+{
+	return ((store_child_visit_cb)cb)(ctx, col_text(st, 0), col_seq(st, 1), col_text(st, 2), err);
+}
+
+int sqlite_seen_visits_of(void *impl, const char *types, store_child_visit_cb cb, void *ctx, sl_err *err)
+{
+	sqlite_store *s = impl;
+	sqlite3_stmt *st = sq_stmt(s, sql_seen_visits_of, err);
+
+	if (!st)
+		return SL_EIO;
+	sq_bind_text(st, 1, types);
+	return scan(s, st, child_visit_row, (any_cb)cb, ctx, NULL, err, "reading seen visits");
+}
+
+/* Every allocation with its end (to_seq NULL: current), by child then seq. */
+static const char sql_allocations_all[] =
+	"SELECT seq, to_seq, child, worker, team, from_day, to_day FROM allocation ORDER BY child, seq";
+
+static int allocation_span_row(sqlite3_stmt *st, any_cb cb, void *ctx, sl_err *err)
+{
+	store_allocation_span a = {col_seq(st, 0), col_seq(st, 1), col_text(st, 2), col_text(st, 3),
+	                           col_text(st, 4), col_text(st, 5), col_text(st, 6)};
+	return ((store_allocation_span_cb)cb)(ctx, &a, err);
+}
+
+int sqlite_allocations_all(void *impl, store_allocation_span_cb cb, void *ctx, sl_err *err)
+{
+	sqlite_store *s = impl;
+	sqlite3_stmt *st = sq_stmt(s, sql_allocations_all, err);
+
+	if (!st)
+		return SL_EIO;
+	return scan(s, st, allocation_span_row, (any_cb)cb, ctx, NULL, err, "reading allocations");
 }
 
 /* Open cases with no worker now: the child's name, the day the case

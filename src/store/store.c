@@ -552,6 +552,13 @@ int store_child_counts(store *s, const char *child, store_child_tally *out, sl_e
 	return s->ops->child_counts(s->impl, child, out, err);
 }
 
+int store_child_counts_keys(store *s, const char *child, store_child_tally *out, store_chrono_key_cb cb, void *ctx,
+                            sl_err *err)
+{
+	assert(child && out && cb);
+	return s->ops->child_counts_keys(s->impl, child, out, cb, ctx, err);
+}
+
 int store_person_links(store *s, const char *person, store_link_cb cb, void *ctx, sl_err *err)
 {
 	return s->ops->person_links(s->impl, person, cb, ctx, err);
@@ -621,6 +628,16 @@ int store_escalations(store *s, const char *to, bool open_only, store_escalation
 int store_plan_children_seen(store *s, store_child_day_cb cb, void *ctx, sl_err *err)
 {
 	return s->ops->plan_children_seen(s->impl, cb, ctx, err);
+}
+
+int store_seen_visits_of(store *s, const char *types, store_child_visit_cb cb, void *ctx, sl_err *err)
+{
+	return s->ops->seen_visits_of(s->impl, types, cb, ctx, err);
+}
+
+int store_allocations_all(store *s, store_allocation_span_cb cb, void *ctx, sl_err *err)
+{
+	return s->ops->allocations_all(s->impl, cb, ctx, err);
 }
 
 int store_unallocated(store *s, store_unallocated_cb cb, void *ctx, sl_err *err)

@@ -505,6 +505,13 @@ typedef struct store_chrono_key {
 } store_chrono_key;
 typedef int (*store_chrono_key_cb)(void *ctx, const store_chrono_key *k, sl_err *err);
 int store_chronology_keys(store *s, const store_chrono_query *q, store_chrono_key_cb cb, void *ctx, sl_err *err);
+/* store_child_counts, and with it every key of the child's chronology
+ * through cb (as store_chronology_keys gives them with no filters, oldest
+ * first), from one walk of the child's chronology index: the events,
+ * visits and notes are counted on the way, so a page showing a child's
+ * summary and timeline reads its events once, not twice. */
+int store_child_counts_keys(store *s, const char *child, store_child_tally *out, store_chrono_key_cb cb, void *ctx,
+                            sl_err *err);
 
 /* Caseloads: per worker (and the team of the allocation) holding children
  * now: children, their unresolved alerts, and how many of those are of the
@@ -529,7 +536,7 @@ int store_amendment_requests_of(store *s, uint64_t target_seq, store_amendment_c
 int store_events_of_kind(store *s, const char *kind, const char *team, unsigned limit, store_event_cb cb,
                          void *ctx, sl_err *err);
 
-/* The managers' and the director's lists and measures (query_measures,
+/* The managers' and the director's lists and measures (measures.c,
  * query_escalations, query_unallocated). */
 /* Episodes of the types in `types` (a JSON array), by child then start. */
 int store_episodes_of_types(store *s, const char *types, store_episode_cb cb, void *ctx, sl_err *err);
@@ -548,6 +555,19 @@ int store_escalations(store *s, const char *to, bool open_only, store_escalation
  * then day. */
 typedef int (*store_child_day_cb)(void *ctx, const char *child, const char *day, sl_err *err);
 int store_plan_children_seen(store *s, store_child_day_cb cb, void *ctx, sl_err *err);
+/* Seen visits (child, seq, day) of every child who has had an episode of
+ * one of `types` (a JSON array: "cp_plan", "lac"), by child then day
+ * (the measures' visits in time, with the visit as evidence). */
+typedef int (*store_child_visit_cb)(void *ctx, const char *child, uint64_t seq, const char *day, sl_err *err);
+int store_seen_visits_of(store *s, const char *types, store_child_visit_cb cb, void *ctx, sl_err *err);
+/* Every allocation, current and ended, by child then seq: to_seq 0 while
+ * current (the measures' children per worker at each month end). */
+typedef struct store_allocation_span {
+	uint64_t seq, to_seq;
+	const char *child, *worker, *team, *from_day, *to_day; /* team, to_day may be NULL */
+} store_allocation_span;
+typedef int (*store_allocation_span_cb)(void *ctx, const store_allocation_span *a, sl_err *err);
+int store_allocations_all(store *s, store_allocation_span_cb cb, void *ctx, sl_err *err);
 /* Children whose case is open and who have no worker now, longest
  * waiting first: name, the day the case opened, and the team of their
  * last allocation (NULL: never allocated). */

@@ -310,12 +310,14 @@ const http_route http_page_routes[] = {
 	{"GET", "/team", HTTP_SESSION, PAGE_ROLES_TEAM, HTTP_PAGE, page_team},
 	{"POST", "/approvals/{request}", HTTP_SESSION, PAGE_ROLES_TEAM, HTTP_WRITE | HTTP_PAGE, page_approval_post},
 	{"GET", "/director", HTTP_SESSION, PAGE_ROLES_DIRECTOR, HTTP_PAGE, page_director},
+	{"GET", "/director/measures/{name}", HTTP_SESSION, PAGE_ROLES_DIRECTOR, HTTP_PAGE, page_director_measure},
 	{"GET", "/partner", HTTP_SESSION, PAGE_ROLES_PARTNER, HTTP_PAGE, page_partner},
 	{"POST", "/partner/information", HTTP_SESSION, PAGE_ROLES_PARTNER, HTTP_WRITE | HTTP_PAGE, page_partner_post},
 	{"GET", "/review", HTTP_SESSION, PAGE_ROLES_REVIEWER, HTTP_PAGE, page_review_list},
 	{"GET", "/reviewer", HTTP_SESSION, PAGE_ROLES_REVIEWER, HTTP_PAGE, page_review_list}, /* the navigation's link */
 	{"GET", "/review/{id}", HTTP_SESSION, PAGE_ROLES_REVIEWER, HTTP_CHILD | HTTP_PAGE, page_review_child},
 	{"GET", "/review/{id}/proof.json", HTTP_SESSION, PAGE_ROLES_REVIEWER, HTTP_CHILD | HTTP_PAGE, page_review_proof},
+	{"GET", "/review/{id}/pack.zip", HTTP_SESSION, PAGE_ROLES_REVIEWER, HTTP_CHILD | HTTP_PAGE, page_review_pack},
 
 	/* --- Ofsted's Annex A workbook (issue 7): lists children, each logged --- */
 	{"GET", "/reports/annex-a.xlsx", HTTP_SESSION, HTTP_ROLE(ROLE_DATA_OFFICER) | HTTP_ROLE(ROLE_DIRECTOR), HTTP_PAGE,

@@ -44,13 +44,17 @@ int page_amend_post(http_req *r, http_resp *w);
 int page_team(http_req *r, http_resp *w);
 int page_approval_post(http_req *r, http_resp *w);
 int page_director(http_req *r, http_resp *w);
+int page_director_measure(http_req *r, http_resp *w);
 /* pages_partner.c: /partner (status by NHS number), POST /partner/information */
 int page_partner(http_req *r, http_resp *w);
 int page_partner_post(http_req *r, http_resp *w);
-/* pages_reviewer.c: /review, /review/{id}, /review/{id}/proof.json */
+/* pages_reviewer.c: /review, /review/{id}, /review/{id}/proof.json, /review/{id}/pack.zip */
 int page_review_list(http_req *r, http_resp *w);
 int page_review_child(http_req *r, http_resp *w);
 int page_review_proof(http_req *r, http_resp *w);
+int page_review_pack(http_req *r, http_resp *w);
+/* Ofsted's Annex A workbook (pages_annex_a.c) */
+int page_annex_a(http_req *r, http_resp *w);
 
 /* --- the child record page (E) --- */
 /* child_page.c: /children/{id} (?as_of=DATE, filters kind, agency, from,
@@ -64,8 +68,5 @@ typedef struct page_child_query {
 	const char *as_of, *kind, *agency, *from, *to, *cursor, *acknowledged, *recorded;
 } page_child_query;
 int page_child_write(http_req *r, const page_child_query *q, http_resp *w);
-
-/* Ofsted's Annex A workbook (pages_annex_a.c) */
-int page_annex_a(http_req *r, http_resp *w);
 
 #endif

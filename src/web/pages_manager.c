@@ -1,7 +1,8 @@
 /*
  * pages_manager.c - the team manager's page (/team), the decisions on
  * amendment requests posted from it (/approvals/{request}), and the
- * director's dashboard (/director).
+ * director's dashboard (/director) with the children behind each of its
+ * figures (/director/measures/{name}).
  *
  * Scope follows the API's lists (api.c): a team manager sees their own
  * team's caseloads, alerts and approvals (items about children they may
@@ -19,6 +20,7 @@
 #include "web/chart.h"
 #include "http/api.h"
 #include "app/query.h"
+#include "app/measures.h"
 #include "util/date.h"
 
 static const char *s_of(const json_t *o, const char *key)
@@ -458,6 +460,74 @@ done:
 
 /* ---- /director ------------------------------------------------------------------------------ */
 
+/* The measures the page shows, with their words (docs/measures.md defines
+ * each); pct: a share in percent. */
+typedef struct measure_label {
+	const char *name, *label;
+	bool pct;
+} measure_label;
+
+static const measure_label labels[] = {
+	{"assessments_in_time_pct", "Assessments completed within 45 working days", true},
+	{"icpcs_in_time_pct", "Initial conferences within 15 working days of the strategy discussion", true},
+	{"repeat_referrals_pct", "Repeat referrals (re-referrals within 12 months)", true},
+	{"cp_plans", "Children on a child protection plan", false},
+	{"cp_plans_over_18_months", "Plans 18 months old or more", false},
+	{"cp_plans_2_years_open", "Plans 2 years old or more", false},
+	{"second_plans_pct", "Second or later plans among plans started", true},
+	{"cp_plans_ended_2_years_pct", "Plans ended this month that lasted 2 years or more", true},
+	{"cp_seen_in_time_pct", "Children on a plan seen within 10 working days", true},
+	{"looked_after", "Children looked after", false},
+	{"lac_seen_in_time_pct", "Looked-after children seen within 6 weeks", true},
+	{"children_per_worker", "Children per worker", false},
+};
+
+static const measure_label *label_of(const char *name)
+{
+	for (size_t i = 0; i < SL_ARRAY_LEN(labels); i++)
+		if (strcmp(labels[i].name, name) == 0)
+			return &labels[i];
+	return NULL;
+}
+
+/* /director/measures/{name}?month=M[&as_of=D]: the children behind a figure. */
+static void measure_href(buf *out, const char *name, const char *month, const char *as_of)
+{
+	buf_puts(out, "/director/measures/");
+	html_url_part(out, name);
+	buf_puts(out, "?month=");
+	html_url_part(out, month);
+	if (as_of && *as_of) {
+		buf_puts(out, "&as_of=");
+		html_url_part(out, as_of);
+	}
+}
+
+/* The latest month's figure of a series as a summary row, linked to the
+ * children behind it. */
+static void latest_row(html *h, const json_t *m, const char *name, const char *as_of)
+{
+	const measure_label *l = label_of(name);
+	const json_t *s = json_object_get(json_object_get(m, "series"), name);
+	const json_t *months = json_object_get(m, "months");
+	const json_t *v = json_array_get(s, json_array_size(s) - 1);
+	buf b = BUF_INIT, href = BUF_INIT;
+
+	if (json_is_integer(v))
+		buf_printf(&b, "%lld", (long long)json_integer_value(v));
+	else if (json_is_real(v))
+		buf_printf(&b, "%.1f%s", json_real_value(v), l->pct ? "%" : "");
+	else
+		buf_puts(&b, "Nothing to measure this month");
+	measure_href(&href, name, json_string_value(json_array_get(months, json_array_size(months) - 1)), as_of);
+	page_summary_row_begin(h, l->label);
+	page_link(h, href.data, b.data);
+	html_lit(h, "<span class=\"govuk-visually-hidden\"> (the children behind this figure)</span>");
+	page_summary_row_end(h);
+	buf_release(&b);
+	buf_release(&href);
+}
+
 /* One monthly chart of a series (a share in percent when pct). */
 static void measure_chart(html *h, const json_t *m, const char *name, const char *id, const char *title,
                           const char *desc, const char *value_head, bool pct)
@@ -476,23 +546,6 @@ static void measure_chart(html *h, const json_t *m, const char *name, const char
 	                            .value_head = value_head, .unit = pct ? "%" : NULL, .max = pct ? 100 : 0},
 	           p, n);
 	free(p);
-}
-
-/* The latest month's figure of a series as a summary row. */
-static void latest_row(html *h, const json_t *m, const char *key, const char *name, const char *unit)
-{
-	const json_t *s = json_object_get(json_object_get(m, "series"), name);
-	const json_t *v = json_array_get(s, json_array_size(s) - 1);
-	buf b = BUF_INIT;
-
-	if (json_is_integer(v))
-		buf_printf(&b, "%lld%s", (long long)json_integer_value(v), unit);
-	else if (json_is_real(v))
-		buf_printf(&b, "%.1f%s", json_real_value(v), unit);
-	else
-		buf_puts(&b, "Nothing to measure this month");
-	page_summary_row(h, key, b.data);
-	buf_release(&b);
 }
 
 static void escalations_section(html *h, const json_t *list)
@@ -531,17 +584,63 @@ static void escalations_section(html *h, const json_t *list)
 	page_table_end(h);
 }
 
+/* Alerts by rule: open at the latest month's end (linked to the children
+ * behind each figure) and raised in the window.  Rules with neither are
+ * left out. */
+static void director_alerts(html *h, const json_t *m, const char *as_of)
+{
+	const json_t *open = json_object_get(m, "open_alerts"), *raised = json_object_get(m, "alerts_raised");
+	const json_t *months = json_object_get(m, "months");
+	const char *month = json_string_value(json_array_get(months, json_array_size(months) - 1)), *key;
+	size_t last = json_array_size(months) - 1, i, rows = 0;
+	json_t *codes, *v;
+	buf href = BUF_INIT, name = BUF_INIT;
+	char num[HTML_FMT_MAX];
+
+	html_lit(h, "<h2 class=\"govuk-heading-m\" id=\"alerts\">Alerts</h2>");
+	json_object_foreach((json_t *)open, key, codes) {
+		long long total = 0, now = json_integer_value(json_array_get(codes, last));
+		json_array_foreach(json_object_get(raised, key), i, v) total += json_integer_value(v);
+		if (!now && !total)
+			continue;
+		if (rows++ == 0)
+			page_table_begin(h, "Alerts by rule: open at the end of this month, and raised in these months",
+			                 (const char *const[]){"Rule", "Open at month end", "Raised this month",
+			                                       "Raised in these months", NULL});
+		page_tr_begin(h);
+		page_td_begin(h);
+		page_alert_tag(h, key);
+		page_td_end(h);
+		page_td_begin(h);
+		buf_reset(&name);
+		buf_printf(&name, "open_alerts.%s", key);
+		buf_reset(&href);
+		measure_href(&href, name.data, month, as_of);
+		page_link(h, href.data, html_fmt(num, "%lld", now));
+		page_td_end(h);
+		page_td_num(h, json_integer_value(json_array_get(json_object_get(raised, key), last)));
+		page_td_num(h, total);
+		page_tr_end(h);
+	}
+	if (rows)
+		page_table_end(h);
+	else
+		html_lit(h, "<p class=\"govuk-body\">No alert was open or raised in these months.</p>");
+	buf_release(&href);
+	buf_release(&name);
+}
+
 int page_director(http_req *r, http_resp *w)
 {
-	json_t *m = NULL, *esc = NULL, *loads = NULL, *alerts, *codes;
-	const char *param = NULL, *months = http_query(r, "months"), *key;
+	json_t *m = NULL, *esc = NULL, *loads = NULL;
+	const char *param = NULL, *months = http_query(r, "months"), *as_of = http_query(r, "as_of");
 	html h = HTML_INIT(&w->body);
 	sl_err err = {0};
 	chart_point *p = NULL;
 	size_t n, i;
 	int rc;
 
-	if ((rc = query_measures(r->a, months, &m, &param, &err))) {
+	if ((rc = measures_monthly(r->a, as_of, months, &m, &param, &err))) {
 		rc = rc == SL_EINVAL ? page_error(r, w, 400, err.msg) : page_error_err(r, w, &err);
 		goto done;
 	}
@@ -552,25 +651,25 @@ int page_director(http_req *r, http_resp *w)
 	}
 	page_begin(&h, r, "Director's dashboard", "director");
 	html_lit(&h, "<h1 class=\"govuk-heading-l\">Timeliness and caseloads</h1><p class=\"govuk-body\">Month by month, "
-	             "each month as it stood at its last day (this month: today, ");
+	             "each month as it stood at its last day (this month: ");
 	page_date(&h, s_of(m, "as_of"));
-	html_lit(&h, "). <a class=\"govuk-link\" href=\"#escalations\">Escalations waiting for an answer</a>.</p>");
+	html_lit(&h, "). Each figure links to the children behind it. <a class=\"govuk-link\" href=\"#escalations\">"
+	             "Escalations waiting for an answer</a>.</p>");
 
 	html_lit(&h, "<h2 class=\"govuk-heading-m\">This month</h2>");
 	page_summary_begin(&h);
-	latest_row(&h, m, "Assessments completed within 45 working days", "assessments_in_time_pct", "%");
-	latest_row(&h, m, "Repeat referrals (within 12 months)", "repeat_referrals_pct", "%");
-	latest_row(&h, m, "Children on a child protection plan", "cp_plans", "");
-	latest_row(&h, m, "Plans over 18 months", "cp_plans_over_18_months", "");
-	latest_row(&h, m, "Second or later plans among plans started", "second_plans_pct", "%");
-	latest_row(&h, m, "Children on a plan seen within 10 working days", "cp_seen_in_time_pct", "%");
-	latest_row(&h, m, "Children looked after", "looked_after", "");
+	for (i = 0; i < SL_ARRAY_LEN(labels); i++)
+		latest_row(&h, m, labels[i].name, as_of);
 	page_summary_end(&h);
 
 	html_lit(&h, "<h2 class=\"govuk-heading-m\">Over time</h2>");
 	measure_chart(&h, m, "assessments_in_time_pct", "m-assess", "Assessments completed within 45 working days",
 	              "Share of the assessments completed each month that were within 45 working days of the referral.",
 	              "Within 45 working days", true);
+	measure_chart(&h, m, "icpcs_in_time_pct", "m-icpc", "Initial conferences on time",
+	              "Share of the initial child protection conferences held each month that were within 15 working "
+	              "days of the strategy discussion that started the enquiry.",
+	              "Within 15 working days", true);
 	measure_chart(&h, m, "repeat_referrals_pct", "m-repeat", "Repeat referrals",
 	              "Share of each month's referrals that came within 12 months of the child's previous one.",
 	              "Repeat referrals", true);
@@ -578,36 +677,25 @@ int page_director(http_req *r, http_resp *w)
 	              "Children on a plan at the end of each month.", "Children", false);
 	measure_chart(&h, m, "cp_plans_over_18_months", "m-long", "Plans over 18 months",
 	              "Children whose plan was 18 months old or more at the end of each month.", "Children", false);
+	measure_chart(&h, m, "cp_plans_2_years_open", "m-2y", "Plans 2 years old or more",
+	              "Children whose plan was 2 years old or more at the end of each month.", "Children", false);
 	measure_chart(&h, m, "second_plans_pct", "m-second", "Second or later plans",
 	              "Share of the plans started each month that were not the child's first.", "Second or later", true);
+	measure_chart(&h, m, "cp_plans_ended_2_years_pct", "m-ended2y", "Plans ended after 2 years or more",
+	              "Share of the plans ended each month that had lasted 2 years or more.", "2 years or more", true);
 	measure_chart(&h, m, "cp_seen_in_time_pct", "m-visits", "Children on a plan seen in time",
 	              "Share of the children on a plan at each month's end who had been seen within 10 working days.",
 	              "Seen in time", true);
 	measure_chart(&h, m, "looked_after", "m-lac", "Children looked after",
 	              "Children looked after at the end of each month.", "Children", false);
+	measure_chart(&h, m, "lac_seen_in_time_pct", "m-lacvisits", "Looked-after children seen in time",
+	              "Share of the children looked after at each month's end who had been seen within 6 weeks.",
+	              "Seen in time", true);
+	measure_chart(&h, m, "children_per_worker", "m-perworker", "Children per worker",
+	              "Children allocated at each month's end for each worker holding any.", "Children per worker",
+	              false);
 
-	/* alerts raised per month: one table, codes by month */
-	alerts = json_object_get(m, "alerts");
-	html_lit(&h, "<h2 class=\"govuk-heading-m\">Alerts raised</h2>");
-	if (json_object_size(alerts) == 0) {
-		html_lit(&h, "<p class=\"govuk-body\">No alerts were raised in these months.</p>");
-	} else {
-		page_table_begin(&h, "Alerts raised each month, by rule",
-		                 (const char *const[]){"Rule", "Total", "This month", NULL});
-		json_object_foreach(alerts, key, codes) {
-			long long total = 0;
-			json_t *v;
-			json_array_foreach(codes, i, v) total += json_integer_value(v);
-			page_tr_begin(&h);
-			page_td_begin(&h);
-			page_alert_tag(&h, key);
-			page_td_end(&h);
-			page_td_num(&h, total);
-			page_td_num(&h, json_integer_value(json_array_get(codes, json_array_size(codes) - 1)));
-			page_tr_end(&h);
-		}
-		page_table_end(&h);
-	}
+	director_alerts(&h, m, as_of);
 
 	n = json_array_size(json_object_get(loads, "caseloads"));
 	p = xcalloc(n + 1, sizeof(*p));
@@ -629,11 +717,9 @@ int page_director(http_req *r, http_resp *w)
 		buf_release(&label);
 	}
 
-	html_lit(&h, "<h2 class=\"govuk-heading-m\">Not yet measured</h2><p class=\"govuk-body\">These figures are "
-	             "not shown because the record does not yet hold what they need, rather than estimated: "
-	             "visits to looked-after children within 6 weeks as a share; initial and review conferences "
-	             "on time as a share (the LATE_ICPC and LATE_REVIEW_CONFERENCE alerts above count the late "
-	             "ones).</p>");
+	html_lit(&h, "<h2 class=\"govuk-heading-m\">Not yet measured</h2><p class=\"govuk-body\">Review conferences "
+	             "on time as a share is not shown because the record does not yet hold what it needs, rather than "
+	             "estimated (the LATE_REVIEW_CONFERENCE alerts above count the late ones).</p>");
 	escalations_section(&h, json_object_get(esc, "escalations"));
 	page_end(&h);
 	rc = page_ok(w);
@@ -642,5 +728,109 @@ done:
 	json_decref(m);
 	json_decref(esc);
 	json_decref(loads);
+	return rc;
+}
+
+/* ---- /director/measures/{name} ---------------------------------------------------------------- */
+
+/* The children behind one figure, each linked to their record, with the
+ * events that put them there.  The list names children, so the read is
+ * recorded in the access log (one record naming them all) before it is
+ * shown. */
+int page_director_measure(http_req *r, http_resp *w)
+{
+	const char *name = r->params[0], *month = http_query(r, "month"), *as_of = http_query(r, "as_of");
+	const char *param = NULL, **ids = NULL;
+	const measure_label *l = label_of(name);
+	json_t *o = NULL, *items, *item, *seq, *seen = json_object();
+	html h = HTML_INIT(&w->body);
+	sl_err err = {0};
+	size_t i, j, n = 0;
+	bool share, worker;
+	buf title = BUF_INIT, value = BUF_INIT;
+	int rc;
+
+	if ((rc = measures_children(r->a, name, month, as_of, &o, &param, &err))) {
+		rc = page_error_err(r, w, &err);
+		goto done;
+	}
+	items = json_object_get(o, "children");
+	ids = xcalloc(json_array_size(items) + 1, sizeof(*ids));
+	json_array_foreach(items, i, item) {
+		const char *child = s_of(item, "child");
+		if (child && !json_object_get(seen, child)) {
+			json_object_set_new(seen, child, json_true());
+			ids[n++] = child;
+		}
+	}
+	if (n && (rc = http_record_access(r, ids, n, "GET /director/measures/{name}", NULL, &err))) {
+		rc = page_error_err(r, w, &err);
+		goto done;
+	}
+	share = json_object_get(o, "denominator") != NULL;
+	worker = json_array_size(items) && json_object_get(json_array_get(items, 0), "worker");
+	if (l)
+		buf_puts(&title, l->label);
+	else if (strncmp(name, "open_alerts.", 12) == 0)
+		buf_printf(&title, "Open alerts: %s", page_alert_name(name + 12));
+	else if (strncmp(name, "alerts_raised.", 14) == 0)
+		buf_printf(&title, "Alerts raised: %s", page_alert_name(name + 14));
+	else
+		buf_puts(&title, name);
+	page_begin(&h, r, title.data, "director");
+	html_lit(&h, "<a class=\"govuk-back-link\" href=\"/director\">Back to the dashboard</a>");
+	html_lit(&h, "<h1 class=\"govuk-heading-l\">");
+	html_text(&h, title.data);
+	html_lit(&h, "</h1><p class=\"govuk-body\">");
+	html_text(&h, s_of(o, "month"));
+	html_lit(&h, ", as it stood on ");
+	page_date(&h, s_of(o, "month_end"));
+	html_lit(&h, ": ");
+	if (json_is_integer(json_object_get(o, "value")))
+		buf_printf(&value, "%lld", (long long)json_integer_value(json_object_get(o, "value")));
+	else if (json_is_real(json_object_get(o, "value")))
+		buf_printf(&value, "%.1f%s", json_real_value(json_object_get(o, "value")), share ? "%" : "");
+	else
+		buf_puts(&value, "nothing to measure");
+	html_text(&h, value.data);
+	if (share)
+		html_textf(&h, " (%lld of %lld)", i_of(o, "numerator"), i_of(o, "denominator"));
+	html_lit(&h, ". Events are the numbers of the record's events that put each child in the figure.</p>");
+	if (json_array_size(items) == 0) {
+		html_lit(&h, "<p class=\"govuk-body\">No child is behind this figure.</p>");
+	} else {
+		page_table_begin(&h, "The children behind the figure",
+		                 share ? (const char *const[]){"Child", "Counted in the figure", "Events", NULL}
+		                 : worker ? (const char *const[]){"Child", "Worker", "Events", NULL}
+		                          : (const char *const[]){"Child", "Events", NULL});
+		json_array_foreach(items, i, item) {
+			buf ev = BUF_INIT;
+			page_tr_begin(&h);
+			page_td_begin(&h);
+			if (s_of(item, "child"))
+				page_child_link(&h, s_of(item, "child"), NULL);
+			else
+				html_lit(&h, "None named");
+			page_td_end(&h);
+			if (share)
+				page_td(&h, json_is_true(json_object_get(item, "counted")) ? "Yes" : "No");
+			else if (worker)
+				page_td(&h, s_of(item, "worker"));
+			json_array_foreach(json_object_get(item, "evidence"), j, seq)
+				buf_printf(&ev, "%s%lld", j ? ", " : "", (long long)json_integer_value(seq));
+			page_td(&h, buf_str(&ev));
+			page_tr_end(&h);
+			buf_release(&ev);
+		}
+		page_table_end(&h);
+	}
+	page_end(&h);
+	rc = page_ok(w);
+done:
+	free(ids);
+	json_decref(seen);
+	json_decref(o);
+	buf_release(&title);
+	buf_release(&value);
 	return rc;
 }

@@ -2,27 +2,21 @@
  * pages_reviewer.c - the independent reviewer's pages: the children
  * granted to them (/review), a child's full history with every amendment
  * (original and amended values), every alert with who acknowledged and
- * resolved it, and who read the record when (/review/{id}), and a proof
- * bundle to check it all independently (/review/{id}/proof.json).
+ * resolved it, and who read the record when (/review/{id}), the review
+ * pack (/review/{id}/pack.zip: the printable report and the offline proof
+ * bundle, report/review_pack.h), and the JSON proof bundle of the child's
+ * events (/review/{id}/proof.json, built by the same module).
  *
- * /review/{id} and the bundle are HTTP_CHILD routes: the server has
- * checked the grant and written the read to the access log before these
- * handlers run, so the reviewer's own reading shows in the list of who
- * saw the record.
- *
- * The bundle: {"format", "child", "origin", "verifier_key", "checkpoint",
- * "events": [{"seq", "recorded_at", "kind", "canonical", "salt",
- * "leaf_hash", "amended", "proof"}]} - for each event about the child its
- * stored canonical JSON and salt, so that anyone can recompute the leaf
- * (DESIGN 4: SHA-256(salt || canonical) committed in the leaf) and check
- * the RFC 6962 inclusion proof against the signed checkpoint with the
- * instance's public key.  (The full review pack, with the access log's
- * proofs, is issue 7.)
+ * All but the list are HTTP_CHILD routes: the server has checked the
+ * grant and written the read to the access log before these handlers
+ * run, so the reviewer's own reading shows in the list of who saw the
+ * record, and a downloaded pack holds (and proves) its own download.
  */
 #include "util/common.h"
 #include "web/pages.h"
 #include "web/layout.h"
 #include "app/query.h"
+#include "report/review_pack.h"
 
 static const char *s_of(const json_t *o, const char *key)
 {
@@ -173,7 +167,15 @@ int page_review_child(http_req *r, http_resp *w)
 	html_elem(&h, "h1", title.data, "class", "govuk-heading-l", NULL);
 	buf_puts(&url, "/review/");
 	html_url_part(&url, child);
-	buf_puts(&url, "/proof.json");
+	buf_puts(&url, "/pack.zip");
+	html_lit(&h, "<p class=\"govuk-body\">");
+	html_open(&h, "a", "href", url.data, "class", "govuk-link", "download", "", NULL);
+	html_lit(&h, "Download the review pack (zip)</a>: a printable report of the chronology (amendments and "
+	             "late entries marked), who knew what when, the alerts and who read the record, with every event's "
+	             "proof against the signed checkpoint, to check offline with <code>safeledger verify-pack</code> "
+	             "or any RFC 6962 tool.</p>");
+	buf_truncate(&url, url.len - strlen("pack.zip"));
+	buf_puts(&url, "proof.json");
 	html_lit(&h, "<p class=\"govuk-body\">");
 	html_open(&h, "a", "href", url.data, "class", "govuk-link", "download", "", NULL);
 	html_lit(&h, "Download the proof bundle</a> (JSON): every event below with its salt and an inclusion proof "
@@ -237,71 +239,66 @@ done:
 	return rc;
 }
 
-/* ---- /review/{id}/proof.json ---------------------------------------------------------------- */
+/* ---- /review/{id}/proof.json and /review/{id}/pack.zip -------------------------------------- */
+
+/* Signed checkpoints covering every event, and this very read of the
+ * record, so that each has a proof (as GET /api/v1/events/{seq} does when
+ * the log has grown since the last). */
+static int fresh_checkpoints(http_req *r, sl_err *err)
+{
+	app *wr = http_writer_lock(r);
+	int rc = app_checkpoint_log(wr, STORE_LOG_CASES, true, NULL, err);
+	if (rc == 0)
+		rc = app_checkpoint_log(wr, STORE_LOG_ACCESS, true, NULL, err);
+	http_writer_unlock(r);
+	return rc;
+}
+
+static void attachment(http_resp *w, const char *child, const char *suffix)
+{
+	buf disposition = BUF_INIT;
+	buf_puts(&disposition, "attachment; filename=\"");
+	html_url_part(&disposition, child);
+	buf_puts(&disposition, suffix);
+	buf_putc(&disposition, '"');
+	http_resp_header(w, "Content-Disposition", disposition.data);
+	buf_release(&disposition);
+}
 
 int page_review_proof(http_req *r, http_resp *w)
 {
 	const char *child = r->params[0];
-	collect_ctx events = {json_array()};
-	json_t *list = json_array(), *item, *bundle = NULL, *checkpoint = NULL;
-	char *note = NULL, *text = NULL;
-	buf disposition = BUF_INIT;
+	json_t *bundle = NULL;
+	char *text = NULL;
 	sl_err err = {0};
-	size_t i;
-	app *wr;
-	int rc;
 
-	if ((rc = app_person_events(r->a, child, collect, &events, &err)))
-		goto fail;
-	/* a checkpoint covering every event, so each has a proof (as GET
-	 * /api/v1/events/{seq} does when the log has grown since the last) */
-	wr = http_writer_lock(r);
-	rc = app_checkpoint(wr, true, &note, &err);
-	http_writer_unlock(r);
-	if (rc)
-		goto fail;
-	json_array_foreach(events.items, i, item) {
-		json_t *ev = NULL;
-		if ((rc = query_event(r->a, (uint64_t)json_integer_value(json_object_get(item, "seq")), &ev, &err)))
-			goto fail;
-		json_array_append_new(list, json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "seq",
-		                                      json_object_get(ev, "seq"), "recorded_at",
-		                                      json_object_get(ev, "recorded_at"), "kind", json_object_get(ev, "kind"),
-		                                      "canonical", json_object_get(ev, "canonical"), "salt",
-		                                      json_object_get(ev, "salt"), "leaf_hash",
-		                                      json_object_get(ev, "leaf_hash"), "amended",
-		                                      json_object_get(ev, "amended"), "proof", json_object_get(ev, "proof")));
-		if (!checkpoint && json_is_object(json_object_get(ev, "proof")))
-			checkpoint = json_incref(json_object_get(json_object_get(ev, "proof"), "checkpoint"));
-		json_decref(ev);
-	}
-	bundle = json_pack("{s:s, s:s, s:s, s:s, s:o, s:O}", "format", "safeledger-proof-bundle/1", "child", child,
-	                   "origin", app_origin(r->a), "verifier_key", app_vkey(r->a), "checkpoint",
-	                   checkpoint ? checkpoint : json_string(note), "events", list);
-	checkpoint = NULL;
-	if (!bundle || !(text = json_dumps(bundle, JSON_INDENT(1)))) {
-		rc = sl_fail(&err, SL_ECORRUPT, "the proof bundle of %s cannot be written", child);
-		goto fail;
+	if (fresh_checkpoints(r, &err) || review_pack_proof_json(r->a, child, &bundle, &err))
+		return page_error_err(r, w, &err);
+	if (!(text = json_dumps(bundle, JSON_INDENT(1)))) {
+		json_decref(bundle);
+		sl_fail(&err, SL_ENOMEM, "the proof bundle of %s cannot be written", child);
+		return page_error_err(r, w, &err);
 	}
 	w->status = 200;
 	w->content_type = "application/json";
 	buf_puts(&w->body, text);
 	buf_putc(&w->body, '\n');
-	buf_puts(&disposition, "attachment; filename=\"");
-	html_url_part(&disposition, child);
-	buf_puts(&disposition, "-proof.json\"");
-	http_resp_header(w, "Content-Disposition", disposition.data);
-	rc = 200;
-	goto done;
-fail:
-	rc = page_error_err(r, w, &err);
-done:
+	attachment(w, child, "-proof.json");
 	free(text);
-	free(note);
-	json_decref(checkpoint);
 	json_decref(bundle);
-	json_decref(list);
-	json_decref(events.items);
-	buf_release(&disposition);
-	return rc;
+	return 200;
+}
+
+int page_review_pack(http_req *r, http_resp *w)
+{
+	const char *child = r->params[0];
+	review_pack_opts o = {child, NULL, NULL, r->user->login};
+	sl_err err = {0};
+
+	if (fresh_checkpoints(r, &err) || review_pack_build(r->a, &o, &w->body, NULL, &err))
+		return page_error_err(r, w, &err);
+	w->status = 200;
+	w->content_type = "application/zip";
+	attachment(w, child, "-review-pack.zip");
+	return 200;
 }

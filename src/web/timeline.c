@@ -99,10 +99,13 @@ static const struct {
 	{"access.break_glass", "Break-glass access"},
 };
 
+/* A kind's row: the first character rules out most rows before a strcmp
+ * (the page asks for a label per list entry and per filter option; the
+ * picture asks once per distinct kind). */
 const char *timeline_kind_label(const char *kind)
 {
 	for (size_t i = 0; kind && i < SL_ARRAY_LEN(kinds); i++)
-		if (strcmp(kinds[i].kind, kind) == 0)
+		if (kinds[i].kind[0] == kind[0] && strcmp(kinds[i].kind, kind) == 0)
 			return kinds[i].label;
 	return kind;
 }
@@ -141,9 +144,40 @@ static const struct {
 typedef struct cell {
 	uint32_t count;
 	int32_t first_day, last_day;
-	uint64_t seq; /* of the first event in the cell */
-	const char *kind;
+	uint64_t seq;      /* of the first event in the cell */
+	const char *label; /* of the first event's kind */
 } cell;
+
+/* What a kind or agency string decides (its mark and label, or its
+ * lane), found once per distinct string and not once per event: the
+ * page's events share a few interned strings, so a 5,000-event timeline
+ * does a dozen lookups, not 10,000.  Keyed by pointer, which is sound as
+ * the strings are borrowed unchanged for the call; a string not held
+ * (more than MEMO_MAX distinct ones) is looked up each time. */
+#define MEMO_MAX 32
+typedef struct memo {
+	const char *key[MEMO_MAX];
+	int value[MEMO_MAX];
+	const char *label[MEMO_MAX];
+	size_t n;
+} memo;
+
+static int memo_find(const memo *m, const char *key)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (m->key[i] == key)
+			return (int)i;
+	return -1;
+}
+
+static void memo_add(memo *m, const char *key, int value, const char *label)
+{
+	if (m->n == MEMO_MAX)
+		return;
+	m->key[m->n] = key;
+	m->value[m->n] = value;
+	m->label[m->n++] = label;
+}
 
 typedef struct layout {
 	int32_t d0, d1;       /* axis: first day, day after the last */
@@ -155,14 +189,38 @@ typedef struct layout {
 	cell *cells; /* [LANES][TIMELINE_MARKS][COLUMNS] */
 } layout;
 
-static size_t lane_of(const timeline_event *e)
+static size_t lane_of_agency(const char *agency)
 {
-	if (timeline_mark_of(e->kind) == TIMELINE_ALERT)
-		return 0;
-	for (size_t i = 1; e->agency && i < LANES; i++)
-		if (strcmp(lane_agency[i], e->agency) == 0)
+	for (size_t i = 1; agency && i < LANES; i++)
+		if (strcmp(lane_agency[i], agency) == 0)
 			return i;
 	return LANE_OTHER;
+}
+
+/* An event's mark and kind label, and its lane (alerts have their own). */
+static void classify(memo *kinds_seen, memo *agencies_seen, const timeline_event *e, timeline_mark *m,
+                     const char **label, size_t *lane)
+{
+	int i = memo_find(kinds_seen, e->kind);
+
+	if (i >= 0) {
+		*m = (timeline_mark)kinds_seen->value[i];
+		*label = kinds_seen->label[i];
+	} else {
+		*m = timeline_mark_of(e->kind);
+		*label = timeline_kind_label(e->kind);
+		memo_add(kinds_seen, e->kind, (int)*m, *label);
+	}
+	if (*m == TIMELINE_ALERT) {
+		*lane = 0;
+		return;
+	}
+	if ((i = memo_find(agencies_seen, e->agency)) >= 0) {
+		*lane = (size_t)agencies_seen->value[i];
+		return;
+	}
+	*lane = lane_of_agency(e->agency);
+	memo_add(agencies_seen, e->agency, (int)*lane, NULL);
 }
 
 static double x_of(const layout *L, int32_t day)
@@ -191,6 +249,7 @@ static int32_t month_start(int32_t day)
 static void plan(layout *L, const timeline_event *ev, size_t n)
 {
 	int32_t lo = INT32_MAX, hi = INT32_MIN;
+	memo kinds_seen = {0}, agencies_seen = {0};
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -202,14 +261,17 @@ static void plan(layout *L, const timeline_event *ev, size_t n)
 	L->d1 = date_add_months(month_start(hi), 1);
 	L->cells = xcalloc((size_t)LANES * TIMELINE_MARKS * COLUMNS, sizeof(cell));
 	for (i = 0; i < n; i++) {
-		size_t lane = lane_of(&ev[i]);
-		timeline_mark m = timeline_mark_of(ev[i].kind);
-		cell *c = cell_at(L, lane, m, column_of(L, ev[i].day));
+		timeline_mark m;
+		const char *label;
+		size_t lane;
+		cell *c;
 
+		classify(&kinds_seen, &agencies_seen, &ev[i], &m, &label, &lane);
+		c = cell_at(L, lane, m, column_of(L, ev[i].day));
 		if (c->count++ == 0) {
 			c->first_day = c->last_day = ev[i].day;
 			c->seq = ev[i].seq;
-			c->kind = ev[i].kind;
+			c->label = label;
 		} else {
 			c->first_day = ev[i].day < c->first_day ? ev[i].day : c->first_day;
 			c->last_day = ev[i].day > c->last_day ? ev[i].day : c->last_day;
@@ -222,21 +284,76 @@ static void plan(layout *L, const timeline_event *ev, size_t n)
 	L->height = TOP + L->rows * LANE_H + AXIS_H + LEGEND_H;
 }
 
-/* "3 Mar 2021" */
-static void day_text(char *out, size_t size, int32_t day)
+/* Integers and dates appended by hand, not with printf: a 5,000-event
+ * timeline writes a link and a title per mark (about 800), and printf's
+ * format parsing was a third of the picture's time. */
+static void put_uint(buf *b, uint64_t v)
 {
-	static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-	                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-	int y, m, d;
-	date_to_ymd(day, &y, &m, &d);
-	snprintf(out, size, "%d %s %d", d, mon[(m - 1) % 12], y);
+	char t[20];
+	size_t n = sizeof(t);
+
+	do {
+		t[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	buf_append(b, t + n, sizeof(t) - n);
 }
 
-static void iso_day(char *out, size_t size, int32_t day)
+/* "3 Mar 2021" */
+static void put_day_text(buf *b, int32_t day)
+{
+	static const char mon[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	char t[16];
+	int y, m, d;
+	size_t n = 0;
+
+	date_to_ymd(day, &y, &m, &d);
+	if (y < 0 || y > 9999) {
+		buf_printf(b, "%d %.3s %d", d, mon + 3 * ((m - 1) % 12), y);
+		return;
+	}
+	if (d >= 10)
+		t[n++] = (char)('0' + d / 10);
+	t[n++] = (char)('0' + d % 10);
+	t[n++] = ' ';
+	memcpy(t + n, mon + 3 * ((m - 1) % 12), 3);
+	n += 3;
+	t[n++] = ' ';
+	if (y >= 1000)
+		t[n++] = (char)('0' + y / 1000);
+	if (y >= 100)
+		t[n++] = (char)('0' + y / 100 % 10);
+	if (y >= 10)
+		t[n++] = (char)('0' + y / 10 % 10);
+	t[n++] = (char)('0' + y % 10);
+	buf_append(b, t, n);
+}
+
+/* "2021-03-03" (as %04d-%02d-%02d would write it) */
+static void put_iso_day(buf *b, int32_t day)
 {
 	int y, m, d;
+
 	date_to_ymd(day, &y, &m, &d);
-	snprintf(out, size, "%04d-%02d-%02d", y, m, d);
+	if (y < 0 || y > 9999) {
+		buf_printf(b, "%04d-%02d-%02d", y, m, d);
+		return;
+	}
+	char t[10] = {(char)('0' + y / 1000),     (char)('0' + y / 100 % 10), (char)('0' + y / 10 % 10),
+	              (char)('0' + y % 10),       '-',                        (char)('0' + m / 10),
+	              (char)('0' + m % 10),       '-',                        (char)('0' + d / 10),
+	              (char)('0' + d % 10)};
+	buf_append(b, t, sizeof(t));
+}
+
+/* "3 Mar 2021" into a caller's array, for the description */
+static void day_text(char *out, size_t size, int32_t day)
+{
+	buf t = BUF_INIT;
+
+	put_day_text(&t, day);
+	snprintf(out, size, "%s", t.data);
+	buf_release(&t);
 }
 
 /* A coordinate with one decimal, without printf: a 5,000-event timeline
@@ -268,14 +385,29 @@ static const char *num(char *out, size_t size, double v)
 	return out;
 }
 
+/* A polygon's points list, in the caller's array (no allocation per
+ * mark): at most 4 points of two numbers of at most 23 characters. */
+typedef struct points {
+	char text[4 * (2 * 23 + 2) + 1];
+	size_t len;
+} points;
+
 /* "x,y " onto a points list */
-static void point(buf *b, double x, double y)
+static void point(points *p, double x, double y)
 {
 	char t[24];
-	buf_puts(b, num(t, sizeof(t), x));
-	buf_putc(b, ',');
-	buf_puts(b, num(t, sizeof(t), y));
-	buf_putc(b, ' ');
+	size_t n;
+
+	assert(p->len + 2 * 23 + 2 < sizeof(p->text));
+	n = strlen(num(t, sizeof(t), x));
+	memcpy(p->text + p->len, t, n);
+	p->len += n;
+	p->text[p->len++] = ',';
+	n = strlen(num(t, sizeof(t), y));
+	memcpy(p->text + p->len, t, n);
+	p->len += n;
+	p->text[p->len++] = ' ';
+	p->text[p->len] = '\0';
 }
 
 /* The axis: lane backgrounds and labels, then ticks (years, or months
@@ -334,7 +466,7 @@ static void draw_frame(html *h, const layout *L)
 static void shape(html *h, timeline_mark m, double x, double y, double r)
 {
 	char a[32], b[32], c[32], d[32];
-	buf pts = BUF_INIT;
+	points pts = {.len = 0};
 
 	switch (m) {
 	case TIMELINE_EVENT:
@@ -345,14 +477,14 @@ static void shape(html *h, timeline_mark m, double x, double y, double r)
 		point(&pts, x, y - r * 1.15);
 		point(&pts, x + r, y + r * 0.75);
 		point(&pts, x - r, y + r * 0.75);
-		html_void(h, "polygon", "points", buf_str(&pts), "fill", look[m].fill, "stroke", "#0b0c0c", NULL);
+		html_void(h, "polygon", "points", pts.text, "fill", look[m].fill, "stroke", "#0b0c0c", NULL);
 		break;
 	case TIMELINE_MISSING:
 		point(&pts, x, y - r * 1.2);
 		point(&pts, x + r, y);
 		point(&pts, x, y + r * 1.2);
 		point(&pts, x - r, y);
-		html_void(h, "polygon", "points", buf_str(&pts), "fill", look[m].fill, "stroke", "#0b0c0c", NULL);
+		html_void(h, "polygon", "points", pts.text, "fill", look[m].fill, "stroke", "#0b0c0c", NULL);
 		break;
 	default:
 		html_void(h, "rect", "x", num(a, sizeof(a), x - r), "y", num(b, sizeof(b), y - r), "width",
@@ -360,7 +492,6 @@ static void shape(html *h, timeline_mark m, double x, double y, double r)
 		          "#0b0c0c", "stroke-width", "1.5", NULL);
 		break;
 	}
-	buf_release(&pts);
 }
 
 static void draw_mark(html *h, const layout *L, const timeline_opts *o, size_t lane, timeline_mark m,
@@ -369,7 +500,6 @@ static void draw_mark(html *h, const layout *L, const timeline_opts *o, size_t l
 	int row = L->lane_row[lane];
 	double cy = TOP + row * LANE_H + LANE_H / 2.0, x, r;
 	const char *who = lane == 0 ? "social care" : timeline_agency_label(lane_agency[lane]);
-	char d1[16], d2[16], t1[24], t2[24];
 
 	/* ordinary events sit a little low and marked ones a little high, so
 	 * a marked event never hides the others of its column */
@@ -379,20 +509,38 @@ static void draw_mark(html *h, const layout *L, const timeline_opts *o, size_t l
 	buf_reset(href);
 	buf_reset(title);
 	buf_puts(href, o->link_base ? o->link_base : "?");
-	day_text(t1, sizeof(t1), c->first_day);
-	day_text(t2, sizeof(t2), c->last_day);
 	if (c->count == 1) {
-		iso_day(d1, sizeof(d1), c->first_day);
-		buf_printf(href, "to=%s#e%llu", d1, (unsigned long long)c->seq);
-		buf_printf(title, "%s: %s (%s), event %llu", t1, timeline_kind_label(c->kind), who,
-		           (unsigned long long)c->seq);
+		/* BASE "to=DAY#eSEQ"; "DAY: Kind (Agency), event SEQ" */
+		buf_puts(href, "to=");
+		put_iso_day(href, c->first_day);
+		buf_puts(href, "#e");
+		put_uint(href, c->seq);
+		put_day_text(title, c->first_day);
+		buf_puts(title, ": ");
+		buf_puts(title, c->label ? c->label : "Event");
+		buf_puts(title, " (");
+		buf_puts(title, who);
+		buf_puts(title, "), event ");
+		put_uint(title, c->seq);
 		r = m == TIMELINE_EVENT ? 4 : 6;
 	} else {
-		iso_day(d1, sizeof(d1), c->first_day);
-		iso_day(d2, sizeof(d2), c->last_day);
-		buf_printf(href, "from=%s&to=%s#chronology", d1, d2);
-		buf_printf(title, "%u %s (%s), %s%s%s", c->count, look[m].many, who, t1,
-		           c->first_day == c->last_day ? "" : " to ", c->first_day == c->last_day ? "" : t2);
+		/* BASE "from=A&to=B#chronology"; "N events (Agency), A[ to B]" */
+		buf_puts(href, "from=");
+		put_iso_day(href, c->first_day);
+		buf_puts(href, "&to=");
+		put_iso_day(href, c->last_day);
+		buf_puts(href, "#chronology");
+		put_uint(title, c->count);
+		buf_putc(title, ' ');
+		buf_puts(title, look[m].many);
+		buf_puts(title, " (");
+		buf_puts(title, who);
+		buf_puts(title, "), ");
+		put_day_text(title, c->first_day);
+		if (c->first_day != c->last_day) {
+			buf_puts(title, " to ");
+			put_day_text(title, c->last_day);
+		}
 		r = (m == TIMELINE_EVENT ? 4 : 6) + fmin(5.0, sqrt((double)c->count));
 	}
 	/* the <title> child is the link's accessible name and its tooltip */

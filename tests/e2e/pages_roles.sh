@@ -179,9 +179,9 @@ n=$(grep -o 'role="img"' body.out | wc -l)
 n=$(grep -o '<desc id=' body.out | wc -l)
 [ "$n" -ge 8 ] || fail "every chart has a desc: $n"; ok
 # C1's plan from 2024-02-01 and C2 looked after from 2024-03-01: June's figures
-contains "$BODY" '<dt class="govuk-summary-list__key">Children on a child protection plan</dt><dd class="govuk-summary-list__value">1</dd>' \
+contains "$BODY" '<dt class="govuk-summary-list__key">Children on a child protection plan</dt><dd class="govuk-summary-list__value"><a class="govuk-link" href="/director/measures/cp_plans?month=2024-06">1</a>' \
 	"one child on a plan this month"
-contains "$BODY" '<dt class="govuk-summary-list__key">Children looked after</dt><dd class="govuk-summary-list__value">1</dd>' \
+contains "$BODY" '<dt class="govuk-summary-list__key">Children looked after</dt><dd class="govuk-summary-list__value"><a class="govuk-link" href="/director/measures/looked_after?month=2024-06">1</a>' \
 	"one child looked after this month"
 contains "$BODY" 'Not yet measured' "says what is not measured"
 contains "$BODY" 'Caseload pressure in north' "the escalation inbox"

@@ -110,6 +110,59 @@ static void test_summary_shows_case_plan_history_allocation_concerns_alerts(void
 	json_decref(o);
 }
 
+/* The keys of a timeline as one line each, to compare two walks. */
+static int key_line(void *ctx, const store_chrono_key *k, sl_err *err)
+{
+	(void)err;
+	buf_printf(ctx, "%llu %s %s %s\n", (unsigned long long)k->seq, k->occurred ? k->occurred : "-",
+	           k->kind ? k->kind : "-", k->agency ? k->agency : "-");
+	return 0;
+}
+
+static long long lines_of(const buf *b)
+{
+	long long n = 0;
+	for (size_t i = 0; i < b->len; i++)
+		n += b->data[i] == '\n';
+	return n;
+}
+
+static void test_summary_with_timeline_is_the_summary_and_the_whole_timeline(void **state)
+{
+	static const char *const children[] = {"C1", "C2", "C3"};
+	fixture *f = *state;
+	sl_err err = {0};
+
+	for (size_t i = 0; i < SL_ARRAY_LEN(children); i++) {
+		json_t *alone = NULL, *with = NULL;
+		buf keys = BUF_INIT, walked = BUF_INIT;
+		query_chrono_opts none = {0};
+
+		assert_int_equal(query_child_summary(f->a, children[i], &alone, &err), 0);
+		assert_int_equal(query_timeline(f->a, children[i], &none, key_line, &keys, NULL, &err), 0);
+		assert_int_equal(query_child_summary_timeline(f->a, children[i], key_line, &walked, &with, &err), 0);
+		/* the same JSON, counts included (taken from the walk), and the same keys in the same order */
+		assert_true(json_equal(alone, with));
+		assert_string_equal(buf_str(&keys), buf_str(&walked));
+		assert_int_equal(i_of(json_object_get(with, "counts"), "events"), lines_of(&keys));
+		assert_true(i == 2 || lines_of(&keys) > 0);
+		json_decref(alone);
+		json_decref(with);
+		buf_release(&keys);
+		buf_release(&walked);
+	}
+	/* an adult or an unknown id: refused before any walk */
+	{
+		json_t *o = NULL;
+		buf walked = BUF_INIT;
+		assert_int_equal(query_child_summary_timeline(f->a, "M1", key_line, &walked, &o, &err), SL_EINVAL);
+		assert_null(o);
+		assert_int_equal(query_child_summary_timeline(f->a, "C9", key_line, &walked, &o, &err), SL_ENOTFOUND);
+		assert_int_equal(walked.len, 0);
+		buf_release(&walked);
+	}
+}
+
 static void test_summary_refuses_adults_and_unknown_ids(void **state)
 {
 	fixture *f = *state;
@@ -613,6 +666,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_summary_shows_case_plan_history_allocation_concerns_alerts, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(test_summary_refuses_adults_and_unknown_ids, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_summary_with_timeline_is_the_summary_and_the_whole_timeline, setup,
+		                                teardown),
 		cmocka_unit_test_setup_teardown(test_chronology_newest_first_by_occurred_date_with_amended_summary, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(test_chronology_pages_cover_everything_once, setup, teardown),
