@@ -343,53 +343,24 @@ static int get_as_of(http_req *r, http_resp *w)
 
 /* Every child the event is about must be readable by the user, each read
  * logged; sealed ones need break-glass.  0 or the problem's status. */
+/* An event is read under the access decision for every child it is about
+ * (http_read_children); one about no child only by senior managers and the
+ * director. */
 static int event_access(http_req *r, http_resp *w, json_t *children)
 {
-	const char *reason = http_header(r, "X-Break-Glass-Reason");
-	auth_decision *d = xcalloc(json_array_size(children) + 1, sizeof(*d));
-	buf route = BUF_INIT;
-	sl_err err = {0};
-	json_t *id;
-	size_t i;
-	int rc = 0;
+	size_t i, n = json_array_size(children);
+	const char **ids = xcalloc(n ? n : 1, sizeof(*ids));
+	int rc;
 
-	if (json_array_size(children) == 0 && r->user->role != ROLE_SENIOR_MANAGER && r->user->role != ROLE_DIRECTOR) {
-		rc = http_problem(w, 403, "this event is about no child; only senior managers and the director read it",
-		                  NULL);
-		goto done;
+	if (n == 0 && r->user->role != ROLE_SENIOR_MANAGER && r->user->role != ROLE_DIRECTOR) {
+		free(ids);
+		return http_problem(w, 403, "this event is about no child; only senior managers and the director read it",
+		                    NULL);
 	}
-	json_array_foreach(children, i, id) {
-		if ((rc = auth_child_access(r->a, r->user, json_string_value(id), &d[i], &err))) {
-			rc = http_problem_err(w, &err);
-			goto done;
-		}
-		if (d[i] == AUTH_DENY) {
-			rc = http_problem(w, 403, "you may not read the record of a child this event is about", NULL);
-			goto done;
-		}
-		if (d[i] == AUTH_SEALED && !reason) {
-			rc = http_problem(w, 403,
-			                  "this event is in a sealed record: give a reason in X-Break-Glass-Reason "
-			                  "(break-glass) to open it; the reason is logged and the team manager told",
-			                  "X-Break-Glass-Reason");
-			goto done;
-		}
-		if (d[i] == AUTH_SEALED && http_reason_check(reason, &err)) {
-			rc = http_problem(w, 400, err.msg, "X-Break-Glass-Reason");
-			goto done;
-		}
-	}
-	buf_puts(&route, "GET /api/v1/events/{seq}");
-	json_array_foreach(children, i, id) {
-		const char *child = json_string_value(id);
-		if ((rc = http_record_access(r, &child, 1, route.data, d[i] == AUTH_SEALED ? reason : NULL, &err)))
-			break;
-	}
-	if (rc)
-		rc = http_problem_err(w, &err);
-done:
-	buf_release(&route);
-	free(d);
+	for (i = 0; i < n; i++)
+		ids[i] = json_string_value(json_array_get(children, i));
+	rc = http_read_children(r, w, ids, n, "GET /api/v1/events/{seq}", "the record of a child this event is about");
+	free(ids);
 	return rc;
 }
 

@@ -106,6 +106,17 @@ typedef struct http_resp {
 	char *log_detail;
 } http_resp;
 
+/* The one per-child read decision: may the user read each of these
+ * children's records (auth_child_access; a sealed one only by break-glass,
+ * with a reason in X-Break-Glass-Reason or the form's or query's
+ * `break_glass`, checked and logged)?  0, with each read recorded in the
+ * access log under `route`; else the refusal is already written to w (403
+ * naming `what`, "this child's record"; 400 for an unusable reason).
+ * HTTP_CHILD routes get it before their handler; a handler that finds its
+ * children itself (an event's) calls it. */
+int http_read_children(http_req *r, http_resp *w, const char *const *children, size_t n, const char *route,
+                       const char *what);
+
 /* Set the status and a JSON body (the reference is stolen). */
 void http_resp_json(http_resp *w, int status, json_t *body);
 /* An RFC 9457 application/problem+json answer: type "about:blank",

@@ -578,43 +578,82 @@ static int check_write(req_ctx *c, http_resp *w)
 }
 
 /* A child's record: may this user read it, and the read in the access log. */
-static int check_child(req_ctx *c, http_resp *w, app *a)
+/* The break-glass reason a request gives: the X-Break-Glass-Reason header,
+ * else the page forms' `break_glass` field or query parameter. */
+static const char *break_glass_reason(const http_req *r)
+{
+	const char *reason = http_header(r, "X-Break-Glass-Reason");
+	if (!reason)
+		reason = http_form(r, "break_glass");
+	if (!reason)
+		reason = http_query(r, "break_glass");
+	return reason;
+}
+
+int http_read_children(http_req *r, http_resp *w, const char *const *children, size_t n, const char *route,
+                       const char *what)
+{
+	/* every http_req a handler sees is the one inside its req_ctx */
+	req_ctx *c = (req_ctx *)(void *)((char *)r - offsetof(req_ctx, r));
+	const char *reason = break_glass_reason(r);
+	auth_decision *d = xcalloc(n ? n : 1, sizeof(*d));
+	buf msg = BUF_INIT;
+	sl_err err = {0};
+	size_t i;
+	int rc = 0;
+
+	if (!r->user) { /* a route table bug: refuse rather than serve unlogged */
+		rc = deny(c, w, 403, "child read without a user", "this resource needs a signed-in user");
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		if ((rc = auth_child_access(r->a, r->user, children[i], &d[i], &err))) {
+			rc = http_problem_err(w, &err);
+			goto done;
+		}
+		if (d[i] == AUTH_DENY) {
+			buf_printf(&msg, "you may not read %s", what);
+			rc = deny(c, w, 403, "child not allowed", msg.data);
+			goto done;
+		}
+		if (d[i] == AUTH_SEALED && !reason) {
+			buf_printf(&msg, "%s is sealed: give a reason in X-Break-Glass-Reason (break-glass) to open it; "
+			                 "the reason is logged and the team manager told", what);
+			rc = deny(c, w, 403, "sealed record", msg.data);
+			goto done;
+		}
+		if (d[i] == AUTH_SEALED && http_reason_check(reason, &err)) {
+			c->deny = "bad break-glass reason";
+			rc = http_problem(w, 400, err.msg, "X-Break-Glass-Reason");
+			goto done;
+		}
+	}
+	/* one access-log record per child: only a sealed one's read is a
+	 * break-glass read carrying the reason */
+	for (i = 0; i < n && !rc; i++)
+		rc = http_record_access(r, &children[i], 1, route, d[i] == AUTH_SEALED ? reason : NULL, &err);
+	if (rc)
+		rc = http_problem_err(w, &err);
+done:
+	buf_release(&msg);
+	free(d);
+	return rc;
+}
+
+/* HTTP_CHILD routes: the child in the path, checked and logged before the
+ * handler runs. */
+static int check_child(req_ctx *c, http_resp *w)
 {
 	const char *child = c->r.params[0];
-	const char *reason = http_header(&c->r, "X-Break-Glass-Reason");
-	auth_decision d = AUTH_DENY;
 	buf route = BUF_INIT;
-	sl_err err = {0};
 	int rc;
 
-	if (c->r.n_params == 0 || !c->r.user) /* a route table bug: refuse rather than serve unlogged */
-		return deny(c, w, 403, "child route without a user or child", "this resource needs a signed-in user");
-	if (!reason)
-		reason = http_form(&c->r, "break_glass");
-	if (!reason)
-		reason = http_query(&c->r, "break_glass");
-	if ((rc = auth_child_access(a, c->r.user, child, &d, &err)))
-		return http_problem_err(w, &err);
-	if (d == AUTH_DENY)
-		return deny(c, w, 403, "child not allowed", "you may not read this child's record");
-	if (d == AUTH_SEALED) {
-		if (!reason)
-			return deny(c, w, 403, "sealed record",
-			            "this record is sealed: give a reason in X-Break-Glass-Reason (break-glass) "
-			            "to open it; the reason is logged and the team manager told");
-		if (http_reason_check(reason, &err)) {
-			c->deny = "bad break-glass reason";
-			return http_problem(w, 400, err.msg, "X-Break-Glass-Reason");
-		}
-	} else {
-		reason = NULL; /* not break-glass: nothing to record as one */
-	}
+	if (c->r.n_params == 0) /* a route table bug */
+		return deny(c, w, 403, "child route without a child", "this resource needs a signed-in user");
 	buf_printf(&route, "%s %s", c->route->method, c->route->pattern);
-	rc = http_record_access(&c->r, &child, 1, buf_str(&route), reason, &err);
+	rc = http_read_children(&c->r, w, &child, 1, route.data, "this child's record");
 	buf_release(&route);
-	if (rc)
-		return http_problem_err(w, &err);
-	return 0;
+	return rc;
 }
 
 /* The peer's numeric address, known from the first byte of a request. */
@@ -675,7 +714,7 @@ static int dispatch(req_ctx *c, http_resp *w)
 		return deny(c, w, 403, "role", "your role may not use this resource");
 	if ((c->route->flags & HTTP_WRITE) && (rc = check_write(c, w)))
 		return rc;
-	if ((c->route->flags & HTTP_CHILD) && (rc = check_child(c, w, a)))
+	if ((c->route->flags & HTTP_CHILD) && (rc = check_child(c, w)))
 		return rc;
 	c->route->fn(&c->r, w);
 	if (c->writer_locked) {
