@@ -43,6 +43,10 @@ int cli_fail(const sl_err *err);           /* prints, returns 1 */
 int cli_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cli_print_usage(const char *command, FILE *out);
 const char *cli_recorder(void);            /* "cli:<login>" */
+/* Write data to path whole or not at all (a temporary file, fsync'd, then
+ * renamed over path); SL_EIO naming the file, `--out` when it cannot be
+ * created. */
+int cli_write_file(const char *path, const buf *data, sl_err *err);
 int cli_parse_u64(const char *s, uint64_t *out);
 /* "cases" -> STORE_LOG_CASES, "access" -> STORE_LOG_ACCESS, else -1 (--log). */
 int cli_parse_log(const char *s);

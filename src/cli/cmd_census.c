@@ -25,32 +25,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static int write_file(const char *path, const buf *data, sl_err *err)
-{
-	buf tmp = BUF_INIT;
-	FILE *f;
-	int rc = 0;
-
-	buf_printf(&tmp, "%s.tmp", path);
-	if (!(f = fopen(tmp.data, "wb"))) {
-		rc = sl_fail(err, SL_EIO, "`--out`: cannot create %s: %s", tmp.data, strerror(errno));
-		goto done;
-	}
-	if (fwrite(buf_str(data), 1, data->len, f) != data->len || fflush(f) != 0 || fsync(fileno(f)) != 0) {
-		rc = sl_fail(err, SL_EIO, "cannot write %s: %s", tmp.data, strerror(errno));
-		fclose(f);
-		unlink(tmp.data);
-		goto done;
-	}
-	if (fclose(f) != 0 || rename(tmp.data, path) != 0) {
-		rc = sl_fail(err, SL_EIO, "cannot write %s: %s", path, strerror(errno));
-		unlink(tmp.data);
-	}
-done:
-	buf_release(&tmp);
-	return rc;
-}
-
 /* `--check`: one line per finding, "RULE CHILD FIELD: message (detail;
  * event SEQ)", or with --json one object a line; then "N errors, M
  * queries" (on stderr with --json, so stdout stays JSON lines).  Exit 1
@@ -111,8 +85,6 @@ int cmd_census(int argc, char **argv)
 	census_year y;
 	census_totals t;
 	census_source src = {0};
-	casefile_opts co = {0};
-	casefile *cf = NULL;
 	census *c = NULL;
 	buf xml = BUF_INIT;
 	char stamp[32];
@@ -159,9 +131,7 @@ int cmd_census(int argc, char **argv)
 
 	if ((rc = cli_open(&cc, true, &a)))
 		return rc;
-	co.until = y.end;
-	if (casefile_load(a, &co, &cf, &err) || census_covers(cf, &y, &err) ||
-	    census_build(cf, &y, app_rules_config(a)->cal, &c, &err)) {
+	if (census_load(a, &y, &c, &err)) {
 		rc = cli_fail(&err);
 		goto done;
 	}
@@ -177,9 +147,9 @@ int cmd_census(int argc, char **argv)
 	src.release = SL_VERSION;
 	/* SerialNo: how many ledger events the return was built from, so two
 	 * files with one serial were made from the same record. */
-	src.serial = casefile_events_read(cf);
+	src.serial = census_events_read(c);
 	src.date_time = stamp;
-	if (census_xml_write(c, &src, &xml, &err) || (out && write_file(out, &xml, &err))) {
+	if (census_xml_write(c, &src, &xml, &err) || (out && cli_write_file(out, &xml, &err))) {
 		rc = cli_fail(&err);
 		goto done;
 	}
@@ -195,7 +165,6 @@ int cmd_census(int argc, char **argv)
 done:
 	buf_release(&xml);
 	census_free(c);
-	casefile_free(cf);
 	app_close(a);
 	return rc;
 }

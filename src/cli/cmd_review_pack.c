@@ -21,32 +21,6 @@
  * more, but a real pack is far smaller. */
 #define PACK_FILE_MAX ((size_t)1 << 30)
 
-static int write_file(const char *path, const buf *data, sl_err *err)
-{
-	buf tmp = BUF_INIT;
-	FILE *f;
-	int rc = 0;
-
-	buf_printf(&tmp, "%s.tmp", path);
-	if (!(f = fopen(tmp.data, "wb"))) {
-		rc = sl_fail(err, SL_EIO, "`--out`: cannot create %s: %s", tmp.data, strerror(errno));
-		goto done;
-	}
-	if (fwrite(buf_str(data), 1, data->len, f) != data->len || fflush(f) != 0 || fsync(fileno(f)) != 0) {
-		rc = sl_fail(err, SL_EIO, "cannot write %s: %s", tmp.data, strerror(errno));
-		fclose(f);
-		unlink(tmp.data);
-		goto done;
-	}
-	if (fclose(f) != 0 || rename(tmp.data, path) != 0) {
-		rc = sl_fail(err, SL_EIO, "cannot write %s: %s", path, strerror(errno));
-		unlink(tmp.data);
-	}
-done:
-	buf_release(&tmp);
-	return rc;
-}
-
 int cmd_review_pack(int argc, char **argv)
 {
 	static const struct option opts[] = {CLI_COMMON_OPTIONS,
@@ -86,7 +60,7 @@ int cmd_review_pack(int argc, char **argv)
 		return rc;
 	if (app_checkpoint_log(a, STORE_LOG_CASES, true, NULL, &err) ||
 	    app_checkpoint_log(a, STORE_LOG_ACCESS, true, NULL, &err) || review_pack_build(a, &o, &zip, &st, &err) ||
-	    write_file(out, &zip, &err)) {
+	    cli_write_file(out, &zip, &err)) {
 		rc = cli_fail(&err);
 		goto done;
 	}

@@ -210,6 +210,33 @@ const char *cli_recorder(void)
 	return name;
 }
 
+/* Whole or not at all: FILE.tmp, flushed to disk, then renamed over FILE. */
+int cli_write_file(const char *path, const buf *data, sl_err *err)
+{
+	buf tmp = BUF_INIT;
+	FILE *f;
+	int rc = 0;
+
+	buf_printf(&tmp, "%s.tmp", path);
+	if (!(f = fopen(tmp.data, "wb"))) {
+		rc = sl_fail(err, SL_EIO, "`--out`: cannot create %s: %s", tmp.data, strerror(errno));
+		goto done;
+	}
+	if (fwrite(buf_str(data), 1, data->len, f) != data->len || fflush(f) != 0 || fsync(fileno(f)) != 0) {
+		rc = sl_fail(err, SL_EIO, "cannot write %s: %s", tmp.data, strerror(errno));
+		fclose(f);
+		unlink(tmp.data);
+		goto done;
+	}
+	if (fclose(f) != 0 || rename(tmp.data, path) != 0) {
+		rc = sl_fail(err, SL_EIO, "cannot write %s: %s", path, strerror(errno));
+		unlink(tmp.data);
+	}
+done:
+	buf_release(&tmp);
+	return rc;
+}
+
 int cli_parse_u64(const char *s, uint64_t *out)
 {
 	char *end;

@@ -593,7 +593,7 @@ const http_route http_api_routes[] = {
 	{"GET", "/api/v1/status", HTTP_SESSION_OR_BEARER, R(PARTNER), 0, get_status},
 	/* the DfE children in need census return (census_api.c): logs every child in it */
 	{"GET", "/api/v1/census", HTTP_SESSION_OR_BEARER, R(DATA_OFFICER) | R(DIRECTOR), 0, http_census_get},
-	/* census --check for the data team (census_check_api.c): logs every child a finding names */
+	/* census --check for the data team (census_api.c): logs every child a finding names */
 	{"GET", "/api/v1/census/check", HTTP_SESSION_OR_BEARER, R(DATA_OFFICER) | R(DIRECTOR), 0, http_census_check_get},
 	{"GET", "/api/v1/openapi.json", HTTP_PUBLIC, HTTP_ANY_ROLE, 0, get_openapi},
 };

@@ -30,7 +30,7 @@ typedef struct http_req http_req;
 typedef struct http_resp http_resp;
 int http_census_get(http_req *r, http_resp *w);
 /* GET /api/v1/census/check?year=: the validation rules' findings as JSON
- * (census_check_api.c). */
+ * (census_api.c). */
 int http_census_check_get(http_req *r, http_resp *w);
 
 #endif

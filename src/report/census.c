@@ -58,6 +58,7 @@ typedef VEC(pending) pending_vec;
 
 struct census {
 	census_year year;
+	casefile *cf; /* census_load's: owned; NULL after census_build */
 	VEC(census_child) children;
 	VEC(census_episode) episodes;
 	VEC(census_assessment) assessments;
@@ -528,7 +529,29 @@ void census_free(census *c)
 	free(c->plan_reviews.v);
 	free(c->episode_first.v);
 	free(c->child_first.v);
+	casefile_free(c->cf);
 	free(c);
+}
+
+int census_load(app *a, const census_year *y, census **out, sl_err *err)
+{
+	casefile_opts co = {y->end};
+	casefile *cf = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = casefile_load(a, &co, &cf, err)) || (rc = census_covers(cf, y, err)) ||
+	    (rc = census_build(cf, y, app_rules_config(a)->cal, out, err))) {
+		casefile_free(cf);
+		return rc;
+	}
+	(*out)->cf = cf;
+	return 0;
+}
+
+uint64_t census_events_read(const census *c)
+{
+	return c->cf ? casefile_events_read(c->cf) : 0;
 }
 
 const census_year *census_get_year(const census *c)

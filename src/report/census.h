@@ -162,6 +162,13 @@ typedef struct census census;
 int census_build(const casefile *cf, const census_year *y, const calendar *cal,
                  census **out, sl_err *err);
 void census_free(census *c);
+/* The year's return from a's ledger in one call: the casefile loaded up to
+ * the reference date, census_covers, census_build.  The census then owns
+ * its casefile (census_free frees both).  SL_EINVAL (naming `--year`) when
+ * the ledger holds nothing of the year; other codes are faults. */
+int census_load(app *a, const census_year *y, census **out, sl_err *err);
+/* How many ledger events a census_load read (the return's SerialNo). */
+uint64_t census_events_read(const census *c);
 
 const census_year *census_get_year(const census *c);
 /* In-scope children, in LAchildID order. */
