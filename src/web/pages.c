@@ -309,6 +309,8 @@ const http_route http_page_routes[] = {
 	/* --- team, director, partner, reviewer pages (D2) --- */
 	{"GET", "/team", HTTP_SESSION, PAGE_ROLES_TEAM, HTTP_PAGE, page_team},
 	{"POST", "/approvals/{request}", HTTP_SESSION, PAGE_ROLES_TEAM, HTTP_WRITE | HTTP_PAGE, page_approval_post},
+	{"POST", "/escalations/{seq}/answer", HTTP_SESSION, PAGE_ROLES_TEAM, HTTP_WRITE | HTTP_PAGE,
+	 page_escalation_answer},
 	{"GET", "/director", HTTP_SESSION, PAGE_ROLES_DIRECTOR, HTTP_PAGE, page_director},
 	{"GET", "/director/measures/{name}", HTTP_SESSION, PAGE_ROLES_DIRECTOR, HTTP_PAGE, page_director_measure},
 	{"GET", "/partner", HTTP_SESSION, PAGE_ROLES_PARTNER, HTTP_PAGE, page_partner},

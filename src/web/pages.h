@@ -43,6 +43,7 @@ int page_amend_post(http_req *r, http_resp *w);
  * approvals), POST /approvals/{request}, /director (measures, escalations) */
 int page_team(http_req *r, http_resp *w);
 int page_approval_post(http_req *r, http_resp *w);
+int page_escalation_answer(http_req *r, http_resp *w); /* POST /escalations/{seq}/answer */
 int page_director(http_req *r, http_resp *w);
 int page_director_measure(http_req *r, http_resp *w);
 /* pages_partner.c: /partner (status by NHS number), POST /partner/information */

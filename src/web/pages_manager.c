@@ -350,12 +350,16 @@ static void approvals_section(html *h, http_req *r, const json_t *ap, const page
 
 /* The whole team page; e and failed (a request seq) show a decision's
  * error next to its form. */
+static void escalations_section(html *h, const http_req *r, const json_t *list, const char *title,
+                                const char *back);
+
 static int team_render(http_req *r, http_resp *w, int status, const page_errors *e, long long failed)
 {
 	const char *team = scope_team(r), *done = http_query(r, "done");
 	query_alert_opts ao = {NULL, NULL, team, "open", NULL};
-	json_t *loads = NULL, *unalloc = NULL, *alerts = NULL, *ap = NULL;
+	json_t *loads = NULL, *unalloc = NULL, *alerts = NULL, *ap = NULL, *esc = NULL, *mine = json_array(), *x;
 	may_read_ctx mr = {r};
+	size_t i;
 	const char *param = NULL;
 	html h = HTML_INIT(&w->body);
 	sl_err err = {0};
@@ -364,9 +368,17 @@ static int team_render(http_req *r, http_resp *w, int status, const page_errors 
 
 	if ((rc = query_caseloads(r->a, team, NULL, &loads, &err)) || (rc = query_unallocated(r->a, team, &unalloc, &err)) ||
 	    (rc = query_alerts(r->a, &ao, &alerts, &param, &err)) ||
-	    (rc = query_approvals(r->a, team, team ? may_read : NULL, &mr, &ap, &err))) {
+	    (rc = query_approvals(r->a, team, team ? may_read : NULL, &mr, &ap, &err)) ||
+	    (rc = query_escalations(r->a, "manager", true, &esc, &err))) {
 		rc = page_error_err(r, w, &err);
 		goto done;
+	}
+	/* escalations raised to a manager: a team's manager sees those about
+	 * children they may read, and those naming no child */
+	json_array_foreach(json_object_get(esc, "escalations"), i, x) {
+		const char *child = s_of(x, "child");
+		if (!team || !child || may_read(&mr, child))
+			json_array_append(mine, x);
 	}
 	if (team)
 		buf_printf(&title, "Team %s", team);
@@ -378,15 +390,19 @@ static int team_render(http_req *r, http_resp *w, int status, const page_errors 
 		page_success_banner(&h, "The amendment was approved: the record now shows the new values, with the original kept.");
 	else if (done && strcmp(done, "rejected") == 0)
 		page_success_banner(&h, "The amendment was rejected: the record is unchanged.");
+	else if (done && strcmp(done, "answered") == 0)
+		page_success_banner(&h, "Your answer to the escalation was recorded.");
 	html_elem(&h, "h1", title.data, "class", "govuk-heading-l", NULL);
 	html_lit(&h, "<ul class=\"govuk-list\"><li><a class=\"govuk-link\" href=\"#caseloads\">Caseloads</a></li>"
 	             "<li><a class=\"govuk-link\" href=\"#unallocated\">Unallocated children</a></li>"
 	             "<li><a class=\"govuk-link\" href=\"#alerts\">Open alerts by child</a></li>"
-	             "<li><a class=\"govuk-link\" href=\"#approvals\">Approvals</a></li></ul>");
+	             "<li><a class=\"govuk-link\" href=\"#approvals\">Approvals</a></li>"
+	             "<li><a class=\"govuk-link\" href=\"#escalations\">Escalations to managers</a></li></ul>");
 	caseloads_section(&h, r, json_object_get(loads, "caseloads"), query_caseload_limit(r->a));
 	unallocated_section(&h, json_object_get(unalloc, "children"), api_may_record(r->user->role, "case.allocated"));
 	alerts_section(&h, json_object_get(alerts, "alerts"));
 	approvals_section(&h, r, ap, e, failed);
+	escalations_section(&h, r, mine, "Escalations to managers", "team");
 	page_end(&h);
 	rc = page_send(w, status);
 done:
@@ -394,7 +410,64 @@ done:
 	json_decref(unalloc);
 	json_decref(alerts);
 	json_decref(ap);
+	json_decref(esc);
+	json_decref(mine);
 	buf_release(&title);
+	return rc;
+}
+
+/* POST /escalations/{seq}/answer: response-{seq}, back (team or director).
+ * Appends escalation.answered; the user must be able to read the child
+ * the escalation names.  An empty answer is the page again with the error
+ * at the top (the form is folded in a table row, so the summary names it). */
+int page_escalation_answer(http_req *r, http_resp *w)
+{
+	const char *back = http_form(r, "back");
+	bool director = back && strcmp(back, "director") == 0;
+	json_t *ev = NULL, *children = NULL, *id;
+	app_write_opts o = {.recorder = r->user->login, .live = true};
+	char day[11], field[48];
+	const char *response;
+	ledger_entry le;
+	uint64_t seq = 0;
+	sl_err err = {0};
+	size_t i;
+	int rc;
+
+	if (query_parse_seq(r->params[0], &seq, &err))
+		return page_error(r, w, 404, "There is no such escalation.");
+	if (!api_may_record(r->user->role, "escalation.answered"))
+		return page_error(r, w, 403, "Your role may not answer escalations.");
+	snprintf(field, sizeof(field), "response-%llu", (unsigned long long)seq);
+	response = http_form(r, field);
+	if (!response || !*response)
+		return page_error(r, w, 400, "Enter your answer to the escalation before sending it.");
+	today_text(r->a, day);
+	ev = json_pack("{s:s, s:s, s:{s:s}, s:{s:I, s:s}}", "kind", "escalation.answered", "occurred_at", day, "by",
+	               "user", r->user->login, "data", "escalation", (json_int_t)seq, "response", response);
+	if (!ev)
+		return page_error(r, w, 400, "The answer holds text that is not valid.");
+	if ((rc = query_children_of(r->a, ev, &children, &err))) {
+		rc = rc == SL_ENOTFOUND || rc == SL_EINVAL ? page_error(r, w, 404, "There is no such escalation.")
+		                                           : page_error_err(r, w, &err);
+		goto done;
+	}
+	json_array_foreach(children, i, id) {
+		auth_decision d = AUTH_DENY;
+		if (auth_child_access(r->a, r->user, json_string_value(id), &d, NULL) || d != AUTH_ALLOW) {
+			rc = page_error(r, w, 403, "You may not answer about a child whose record you cannot read.");
+			goto done;
+		}
+	}
+	if ((rc = http_append_event(r, ev, &o, &le, &err))) {
+		rc = rc == SL_EINVAL || rc == SL_ENOTFOUND || rc == SL_ECONFLICT ? page_error(r, w, 422, err.msg)
+		                                                                  : page_error_err(r, w, &err);
+		goto done;
+	}
+	rc = page_redirect(w, director ? "/director?done=answered#escalations" : "/team?done=answered#escalations");
+done:
+	json_decref(ev);
+	json_decref(children);
 	return rc;
 }
 
@@ -548,17 +621,24 @@ static void measure_chart(html *h, const json_t *m, const char *name, const char
 	free(p);
 }
 
-static void escalations_section(html *h, const json_t *list)
+/* Escalations waiting for an answer, each with its answer form (a details
+ * element: it opens without JavaScript) when the role may answer.  back is
+ * the page the form returns to ("team", "director"). */
+static void escalations_section(html *h, const http_req *r, const json_t *list, const char *title,
+                                const char *back)
 {
+	bool answer = api_may_record(r->user->role, "escalation.answered");
 	size_t i;
 	json_t *e;
 
-	html_lit(h, "<h2 class=\"govuk-heading-m\" id=\"escalations\">Escalations waiting for an answer</h2>");
+	html_elem(h, "h2", title, "class", "govuk-heading-m", "id", "escalations", NULL);
 	if (json_array_size(list) == 0) {
 		html_lit(h, "<p class=\"govuk-body\">No escalation is waiting for an answer.</p>");
 		return;
 	}
-	page_table_begin(h, NULL, (const char *const[]){"Raised", "To", "Child", "Summary", "Answer due", NULL});
+	page_table_begin(h, NULL,
+	                 answer ? (const char *const[]){"Raised", "To", "Child", "Summary", "Answer due", "Answer", NULL}
+	                        : (const char *const[]){"Raised", "To", "Child", "Summary", "Answer due", NULL});
 	json_array_foreach(list, i, e) {
 		page_tr_begin(h);
 		page_td_begin(h);
@@ -579,6 +659,24 @@ static void escalations_section(html *h, const json_t *list)
 			page_tag(h, "Overdue", "red");
 		}
 		page_td_end(h);
+		if (answer) {
+			char action[64], id[48];
+			long long seq = (long long)json_integer_value(json_object_get(e, "seq"));
+			snprintf(action, sizeof(action), "/escalations/%lld/answer", seq);
+			snprintf(id, sizeof(id), "response-%lld", seq);
+			page_td_begin(h);
+			html_lit(h, "<details class=\"govuk-details govuk-!-margin-bottom-0\"><summary "
+			            "class=\"govuk-details__summary\"><span class=\"govuk-details__summary-text\">Answer"
+			            "</span></summary><div class=\"govuk-details__text\">");
+			html_open(h, "form", "method", "post", "action", action, "novalidate", "", NULL);
+			page_csrf(h, r);
+			html_void(h, "input", "type", "hidden", "name", "back", "value", back, NULL);
+			page_textarea(h, NULL, &(page_field){.name = id, .label = "Your answer"});
+			page_button(h, "Send the answer");
+			html_close(h, "form");
+			html_lit(h, "</div></details>");
+			page_td_end(h);
+		}
 		page_tr_end(h);
 	}
 	page_table_end(h);
@@ -720,7 +818,7 @@ int page_director(http_req *r, http_resp *w)
 	html_lit(&h, "<h2 class=\"govuk-heading-m\">Not yet measured</h2><p class=\"govuk-body\">Review conferences "
 	             "on time as a share is not shown because the record does not yet hold what it needs, rather than "
 	             "estimated (the LATE_REVIEW_CONFERENCE alerts above count the late ones).</p>");
-	escalations_section(&h, json_object_get(esc, "escalations"));
+	escalations_section(&h, r, json_object_get(esc, "escalations"), "Escalations waiting for an answer", "director");
 	page_end(&h);
 	rc = page_ok(w);
 done:

@@ -186,6 +186,39 @@ contains "$BODY" '<dt class="govuk-summary-list__key">Children looked after</dt>
 contains "$BODY" 'Not yet measured' "says what is not measured"
 contains "$BODY" 'Caseload pressure in north' "the escalation inbox"
 contains "$BODY" 'datetime="2024-06-10"' "answer due in 5 working days"
+ESC_DIR=$(grep -o 'action="/escalations/[0-9]*/answer"' body.out | head -1 | grep -o '[0-9][0-9]*')
+[ -n "$ESC_DIR" ] || fail "the director's inbox has an answer form"; ok
+DIR_CSRF=$(csrf_of)
+# an escalation to a manager about a child of team north, and one about a
+# child of team south (C3 is allocated in south by the fixture, or to none)
+post_json sw1 /api/v1/events '{"kind":"escalation.raised","occurred_at":"2024-06-03","data":{"to":"manager","summary":"Need a second worker on the visits","child":"C1"}}'
+expect_code 201 "an escalation to a manager"
+ESC_MGR=$(jget 'd["seq"]')
+req tm1 GET /team
+expect_code 200 "tm1 /team with an escalation"
+contains "$BODY" 'Escalations to managers' "the team page's escalations"
+contains "$BODY" 'Need a second worker on the visits' "the escalation about a child of the team"
+contains "$BODY" "action=\"/escalations/$ESC_MGR/answer\"" "with its answer form"
+if grep -q 'Caseload pressure in north' body.out; then fail "an escalation to the director is not on /team"; fi; ok
+TM_CSRF=$(csrf_of)
+before=$(ledger_size)
+req tm1 POST "/escalations/$ESC_MGR/answer" --data-urlencode "csrf=$TM_CSRF" --data-urlencode back=team
+expect_code 400 "an empty answer"
+[ "$(ledger_size)" = "$before" ] || fail "an empty answer wrote"; ok
+req tm1 POST "/escalations/$ESC_MGR/answer" --data-urlencode "csrf=$TM_CSRF" --data-urlencode back=team \
+	--data-urlencode "response-$ESC_MGR=A second worker joins from Monday"
+expect_code 303 "tm1 answers"
+[ "$(ledger_size)" = "$((before + 1))" ] || fail "the answer is one event"; ok
+"$SL" export --db t.db | tail -1 | grep -q "\"escalation\":$ESC_MGR" || fail "the answer names the escalation"; ok
+req tm1 GET /team
+if grep -q 'Need a second worker on the visits' body.out; then fail "an answered escalation stays waiting"; fi; ok
+req dir1 POST "/escalations/$ESC_DIR/answer" --data-urlencode "csrf=$DIR_CSRF" --data-urlencode back=director \
+	--data-urlencode "response-$ESC_DIR=Two agency workers start next week"
+expect_code 303 "dir1 answers from the dashboard"
+req dir1 GET /director
+if grep -q 'Caseload pressure in north' body.out; then fail "the answered escalation left the inbox"; fi; ok
+req sw1 POST "/escalations/$ESC_DIR/answer" --data-urlencode "csrf=x" --data-urlencode "response-$ESC_DIR=x"
+[ "$CODE" = 403 ] || fail "a social worker may not post to the answer route: $CODE"; ok
 req dir1 GET '/director?months=99'
 expect_code 400 "months out of range"
 expect_html "400 page"
