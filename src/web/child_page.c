@@ -584,6 +584,8 @@ static void amendment_details(html *h, http_req *r, uint64_t seq, uint64_t until
 
 static void chronology_list(html *h, http_req *r, const view *v)
 {
+	/* a correction is asked of the record as it is now, not of an as-of view */
+	bool may_amend = !v->as_of && r->user && api_may_record(r->user->role, "amendment.requested");
 	const json_t *items = json_object_get(v->chrono, "items"), *it;
 	const char *next = js(v->chrono, "next");
 	char d1[PAGE_DATE_MAX], d2[PAGE_DATE_MAX];
@@ -618,6 +620,15 @@ static void chronology_list(html *h, http_req *r, const view *v)
 		by_text(&t, json_object_get(it, "by"));
 		buf_printf(&t, "; recorded %s", page_date_format(js(it, "recorded_at"), d2));
 		html_elem(h, "p", t.data, "class", "govuk-body-s app-chronology__meta", NULL);
+		if (may_amend) {
+			buf_reset(&t);
+			buf_puts(&t, "/children/");
+			html_url_part(&t, v->child);
+			buf_printf(&t, "/events/%llu/amend", (unsigned long long)seq);
+			html_lit(h, "<p class=\"govuk-body-s govuk-!-margin-bottom-1\">");
+			page_link(h, t.data, "Ask for a correction");
+			html_lit(h, "</p>");
+		}
 		if (json_is_true(json_object_get(it, "amended")))
 			amendment_details(h, r, seq, v->f.max_seq);
 		html_lit(h, "</li>");
@@ -688,6 +699,9 @@ static void render(html *h, http_req *r, view *v, const char *acknowledged, cons
 		buf_reset(&t);
 		buf_printf(&t, "Alert %s acknowledged", acknowledged);
 		page_success_banner(h, t.data);
+	} else if (recorded && strcmp(recorded, "amendment") == 0 && !v->errors.n) {
+		page_success_banner(h, "Your request for a correction was sent: a senior manager decides it, and the "
+		                       "record shows the change only once it is approved.");
 	} else if (recorded && *recorded && !v->errors.n) {
 		buf_reset(&t);
 		buf_printf(&t, "Recorded: %s", recorded);

@@ -47,6 +47,13 @@ VISIT=$("$SL" export --db t.db | grep -n 'Seen alone at school' | cut -d: -f1)
 [ -n "$VISIT" ] || fail "no visit at school in the ledger"
 ok
 
+# --- from the record: each entry links to its correction form ---
+get jar.sw1 "/children/C1?kind=visit.recorded"
+expect_code 200 "the record"
+contains "$BODY" "href=\"/children/C1/events/$VISIT/amend\"" "the entry's Ask for a correction link"
+get jar.rv1 /children/C1
+if printf '%s' "$BODY" | grep -q '/amend"'; then fail "no correction links for a role that may not ask"; fi; ok
+
 # --- the form ---
 get jar.sw1 "/children/C1/events/$VISIT/amend"
 expect_code 200 "the correction form"
@@ -100,6 +107,8 @@ post jar.sw1 "/children/C1/events/$VISIT/amend" --data-urlencode "csrf=$CSRF" \
 expect_code 303 "a valid request"
 [ "$LOC" = "/children/C1?recorded=amendment" ] || fail "back to the record, not '$LOC'"
 ok
+get jar.sw1 "$LOC"
+contains "$BODY" 'Your request for a correction was sent' "the record says the request went"
 [ "$(ledger_size)" = "$((before + 1))" ] || fail "one event is written"
 ok
 last=$("$SL" export --db t.db | tail -1)
