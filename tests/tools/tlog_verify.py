@@ -2,7 +2,7 @@
 """tlog_verify.py - an outside client of a C2SP tiled transparency log.
 
 Written from the public specifications alone, importing nothing from
-safeledger:
+safeledger (the parts it shares with the other verifiers are tlog_spec.py):
 
   - C2SP signed-note      https://c2sp.org/signed-note  (Ed25519 signatures,
                           key ids, the "name+id+key" verifier key encoding)
@@ -37,14 +37,9 @@ import sys
 import urllib.error
 import urllib.request
 
-import nacl.exceptions
-import nacl.signing
+from tlog_spec import Fail, leaf_hash, node_hash, open_note, parse_checkpoint, root_from_inclusion
 
 TILE = 256  # hashes per full tile (tlog-tiles "Merkle Tree")
-
-
-class Fail(Exception):
-    pass
 
 
 def fetch(url, want_type=None):
@@ -59,79 +54,6 @@ def fetch(url, want_type=None):
     if want_type and not ctype.startswith(want_type):
         raise Fail(f"GET {url}: Content-Type {ctype!r}, expected {want_type}")
     return body
-
-
-# --- signed-note -----------------------------------------------------------
-
-def parse_vkey(vkey):
-    """name+hex8+base64(0x01 || 32-byte Ed25519 public key)."""
-    parts = vkey.strip().split("+", 2)  # names hold no "+"; base64 may
-    if len(parts) != 3:
-        raise Fail(f"verifier key {vkey!r}: not name+id+key")
-    name, hexid, b64 = parts
-    raw = base64.b64decode(b64, validate=True)
-    if len(raw) != 33 or raw[0] != 0x01:
-        raise Fail("verifier key: not an Ed25519 key (type 0x01, 32 bytes)")
-    key_id = hashlib.sha256(name.encode() + b"\n" + raw).digest()[:4]
-    if key_id.hex() != hexid.lower() or len(hexid) != 8:
-        raise Fail("verifier key: its key id does not match the key")
-    return name, key_id, nacl.signing.VerifyKey(raw[1:])
-
-
-def open_note(note, vkey):
-    """Return the signed text once a signature by vkey verifies."""
-    name, key_id, verify_key = parse_vkey(vkey)
-    try:
-        s = note.decode("utf-8")
-    except UnicodeDecodeError:
-        raise Fail("checkpoint: not UTF-8")
-    cut = s.rfind("\n\n")
-    if cut < 0:
-        raise Fail("checkpoint: no blank line before the signatures")
-    text, sigs = s[: cut + 1], s[cut + 2:]
-    if not sigs.endswith("\n"):
-        raise Fail("checkpoint: the signature block does not end in a newline")
-    verified = False
-    for line in sigs[:-1].split("\n"):
-        if not line.startswith("\u2014 "):
-            raise Fail(f"checkpoint: bad signature line {line!r}")
-        sname, _, b64 = line[2:].partition(" ")
-        blob = base64.b64decode(b64, validate=True)
-        if len(blob) < 5:
-            raise Fail("checkpoint: a signature too short for a key id")
-        if sname != name or blob[:4] != key_id:
-            continue  # another key's signature: ignored, as the spec says
-        try:
-            verify_key.verify(text.encode(), blob[4:])
-        except nacl.exceptions.BadSignatureError:
-            raise Fail("checkpoint: the log's signature does not verify")
-        verified = True
-    if not verified:
-        raise Fail("checkpoint: no signature by the log's key")
-    return text
-
-
-def parse_checkpoint(text):
-    lines = text.split("\n")
-    if len(lines) < 4 or not lines[0]:
-        raise Fail("checkpoint: fewer than three lines")
-    origin, size_s, root_s = lines[0], lines[1], lines[2]
-    if not size_s.isdigit() or (size_s != "0" and size_s.startswith("0")):
-        raise Fail(f"checkpoint: size {size_s!r}")
-    root = base64.b64decode(root_s, validate=True)
-    if len(root) != 32:
-        raise Fail("checkpoint: the root is not 32 bytes")
-    return origin, int(size_s), root
-
-
-# --- RFC 6962 --------------------------------------------------------------
-
-def leaf_hash(data):
-    return hashlib.sha256(b"\x00" + data).digest()
-
-
-def node_hash(left, right):
-    return hashlib.sha256(b"\x01" + left + right).digest()
 
 
 # --- tlog-tiles ------------------------------------------------------------
@@ -209,24 +131,8 @@ class Tiles:
 
 
 def verify_inclusion(index, size, leaf, proof, root):
-    """RFC 9162 2.1.3.2, step by step."""
-    if index >= size:
-        return False
-    fn, sn, r = index, size - 1, leaf
-    for p in proof:
-        if sn == 0:
-            return False
-        if fn & 1 or fn == sn:
-            r = node_hash(p, r)
-            if not fn & 1:
-                while not fn & 1 and fn != 0:
-                    fn >>= 1
-                    sn >>= 1
-        else:
-            r = node_hash(r, p)
-        fn >>= 1
-        sn >>= 1
-    return sn == 0 and r == root
+    """RFC 9162 2.1.3.2."""
+    return root_from_inclusion(index, size, leaf, proof) == root
 
 
 def check_entries(prefix, tiles, size):
