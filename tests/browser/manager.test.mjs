@@ -1,6 +1,7 @@
 // manager.test.mjs - the managers' and the director's journeys, with
-// JavaScript on and off.  A worker asks (through the API: no page asks for
-// a correction yet) for an amendment of a visit; the team manager's page
+// JavaScript on and off.  A worker asks for a correction of a visit from
+// the child's record (a page with an error first: no reason given, nothing
+// written); the team manager's page
 // shows the team's caseloads as a chart and a table, unallocated children,
 // alerts by child, and the request with the original and proposed values
 // but no Approve button (a manager may not decide it); the director's
@@ -10,7 +11,7 @@
 // original.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { fx, launch, Visitor, VARIANTS, api, sql, q, pictureLabels } from './lib.mjs';
+import { fx, launch, Visitor, VARIANTS, api, sql, sqlCount, q, pictureLabels } from './lib.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -24,23 +25,44 @@ for (const js of VARIANTS) {
 		const proposed = `Corrected words of the visit (${tag})`;
 		let v, request;
 
+		let visit;
 		before(async () => {
 			v = await Visitor.open(browser, { js });
-			// A visit by the worker, then a request to correct it.
+			// A visit by the worker, to be corrected from its page.
 			const worker = await api(fx.users.worker);
-			let r = await worker('POST', '/api/v1/events', {
+			const r = await worker('POST', '/api/v1/events', {
 				kind: 'visit.recorded', occurred_at: fx.today, by: { user: fx.users.worker },
 				data: { child: fx.child, seen: true, summary: original },
 			});
 			assert.equal(r.status, 201, `recording the visit: ${r.text}`);
-			r = await worker('POST', '/api/v1/events', {
-				kind: 'amendment.requested', occurred_at: fx.today, by: { user: fx.users.worker },
-				data: { target: r.body.seq, reason: `Typed in the wrong box (${tag})`, data: { summary: proposed } },
-			});
-			assert.equal(r.status, 201, `requesting the amendment: ${r.text}`);
-			request = r.body.seq;
+			visit = r.body.seq;
 		});
 		after(async () => { await v?.close(); });
+
+		test('the worker asks for a correction from the record', async () => {
+			await v.signIn(fx.users.worker);
+			await v.goto(`/children/${encodeURIComponent(fx.child)}?kind=visit.recorded`);
+			const amend = `/children/${encodeURIComponent(fx.child)}/events/${visit}/amend`;
+			await v.submit(v.page.locator(`main a[href="${amend}"]`).first());
+			assert.equal(v.path(), amend);
+			await v.check('amend');
+			assert.equal(await v.page.locator('#f-summary').inputValue(), original, 'the form does not show the words as they read');
+			// No reason: the error by the field, nothing written.
+			const before = sqlCount("SELECT count(*) FROM amendment");
+			await v.page.locator('#f-summary').fill(proposed);
+			await v.submit(v.page.getByRole('button', { name: 'Send the request' }));
+			await v.check('amend-error', { status: 422 });
+			assert.match(await v.page.locator('.govuk-error-summary').innerText(), /why the correction is needed/);
+			assert.equal(sqlCount("SELECT count(*) FROM amendment"), before, 'a request without a reason was written');
+			await v.page.locator('#reason').fill(`Typed in the wrong box (${tag})`);
+			await v.submit(v.page.getByRole('button', { name: 'Send the request' }));
+			assert.match(v.path(), /[?]recorded=amendment$/, `sent to ${v.path()}`);
+			assert.match(await v.page.locator('main').innerText(), /request for a correction was sent/);
+			request = Number(sql(`SELECT request_seq FROM amendment WHERE target_seq = ${visit}`));
+			assert.ok(request > visit, 'no amendment request recorded for the visit');
+			assert.equal(sql(`SELECT requester FROM amendment WHERE request_seq = ${request}`), fx.users.worker);
+			await v.signOut();
+		});
 
 		test('the team manager sees caseloads, unallocated children, alerts and the request, but may not decide it', async () => {
 			await v.signIn(fx.users.manager);
