@@ -58,7 +58,7 @@ int cmd_review_pack(int argc, char **argv)
 	o.generated_by = cli_recorder();
 	if ((rc = cli_open(&c, false, &a)))
 		return rc;
-	if (app_checkpoint_log(a, STORE_LOG_CASES, true, NULL, &err) ||
+	if (review_pack_check(a, &o, &err) || app_checkpoint_log(a, STORE_LOG_CASES, true, NULL, &err) ||
 	    app_checkpoint_log(a, STORE_LOG_ACCESS, true, NULL, &err) || review_pack_build(a, &o, &zip, &st, &err) ||
 	    cli_write_file(out, &zip, &err)) {
 		rc = cli_fail(&err);

@@ -587,6 +587,24 @@ static int parse_period(pack *p, const review_pack_opts *o, sl_err *err)
 	return 0;
 }
 
+int review_pack_check(app *a, const review_pack_opts *o, sl_err *err)
+{
+	pack p = {0};
+	person_ctx pc = {&p, false, NULL};
+	int rc;
+
+	p.a = a;
+	p.child = o->child;
+	p.cases.size = UINT64_MAX; /* every event, not only those a checkpoint covers */
+	p.first_day = INT32_MAX;
+	p.last_day = INT32_MIN;
+	if (!(rc = parse_period(&p, o, err)) && !(rc = query_child_summary(a, p.child, &p.summary, err)) &&
+	    !(rc = app_person_events(a, p.child, person_event_cb, &pc, err)))
+		rc = check_period(&p, err);
+	pack_release(&p);
+	return rc;
+}
+
 int review_pack_build(app *a, const review_pack_opts *o, buf *zip, review_pack_stats *stats, sl_err *err)
 {
 	pack p = {0};

@@ -73,6 +73,11 @@ typedef struct review_pack_stats {
  * for an unknown child, SL_EINVAL for an adult or a bad period; nothing
  * is appended on error.  stats may be NULL. */
 int review_pack_build(app *a, const review_pack_opts *o, buf *zip, review_pack_stats *stats, sl_err *err);
+/* The same refusals review_pack_build would give (unknown child, an adult,
+ * a bad or empty period), found without building or signing anything: a
+ * caller that signs checkpoints first asks this before, so bad input
+ * changes nothing. */
+int review_pack_check(app *a, const review_pack_opts *o, sl_err *err);
 
 /* The reviewer page's JSON proof bundle of every event about the child
  * (/review/{id}/proof.json): {"format": "safeledger-proof-bundle/1",

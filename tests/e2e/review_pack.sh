@@ -252,7 +252,17 @@ contains "$(cat period.html)" "from 2024-01-20 to 2024-01-31" "the report names 
 grep -q "Left alone at night" period.html && fail "an event before the period is in the report"; ok
 contains "$(cat period.html)" "Seen at school, happy" "the period's visit"
 
-# Bad input: a clear error, and no file.
+# Bad input: a clear error, no file, and nothing written to the database
+# (review-pack signs fresh checkpoints only once the request is good).
+# First a read the access log records after its last checkpoint (a server
+# that signs only every ten minutes, killed before it can), so that signing
+# one would show.
+serve t.db --threads 2 --checkpoint-interval 600000
+REV=$(sign_in rev)
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $REV" "$URL/review/C1")
+[ "$code" = 200 ] || fail "a read before the refusals: HTTP $code"; ok
+kill -KILL "$SRV"; wait "$SRV" 2>/dev/null || true; SRV=
+cps_grown=$(sqlite3 t.db 'SELECT count(*) FROM checkpoint')
 expect_fail "unknown child" "$SL" review-pack --child C9 --out bad1.zip
 contains "$ERR" "C9" "unknown child named"
 expect_fail "an adult" "$SL" review-pack --child A1 --out bad2.zip
@@ -266,5 +276,6 @@ expect_fail "no --out" "$SL" review-pack --child C1
 for f in bad1 bad2 bad3 bad4 bad5; do
 	[ ! -e $f.zip ] && [ ! -e $f.zip.tmp ] || fail "$f: a refused pack left a file"; ok
 done
+[ "$(sqlite3 t.db 'SELECT count(*) FROM checkpoint')" = "$cps_grown" ] || fail "a refused pack signed a checkpoint"; ok
 expect_ok "verify" "$SL" verify
 done_ok
