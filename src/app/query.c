@@ -762,6 +762,11 @@ static int risk_cb(void *ctx, const store_risk_flag *r, sl_err *err)
 
 int query_network(app *a, const char *child, json_t **out, sl_err *err)
 {
+	return query_network_at(a, child, UINT64_MAX, out, err);
+}
+
+int query_network_at(app *a, const char *child, uint64_t max_seq, json_t **out, sl_err *err)
+{
 	network_ctx n = {json_array(), json_object(), json_object(), json_array(), 1};
 	json_t *people = json_array(), *person = NULL, *id;
 	size_t i, hop1_end;
@@ -774,14 +779,15 @@ int query_network(app *a, const char *child, json_t **out, sl_err *err)
 	person = NULL;
 	json_object_set_new(n.hops, child, json_integer(0));
 	json_array_append_new(n.order, json_string(child));
-	if ((rc = store_person_links(a->store, child, link_cb, &n, err)))
+	if ((rc = store_person_links(a->store, child, max_seq, link_cb, &n, err)))
 		goto done;
 	/* Their links: one scan per person met at hop 1, after the first scan
 	 * has finished (see the file's comment). */
 	hop1_end = json_array_size(n.order);
 	n.hop = 2;
 	for (i = 1; i < hop1_end; i++)
-		if ((rc = store_person_links(a->store, json_string_value(json_array_get(n.order, i)), link_cb, &n, err)))
+		if ((rc = store_person_links(a->store, json_string_value(json_array_get(n.order, i)), max_seq, link_cb,
+		                             &n, err)))
 			goto done;
 	json_array_foreach(n.order, i, id) {
 		const char *pid = json_string_value(id);
@@ -792,7 +798,7 @@ int query_network(app *a, const char *child, json_t **out, sl_err *err)
 
 		rc = load_person(a, pid, &person, err);
 		if (!rc)
-			rc = store_person_risk_flags(a->store, pid, risk_cb, flags, err);
+			rc = store_person_risk_flags(a->store, pid, max_seq, risk_cb, flags, err);
 		if (rc) {
 			json_decref(flags);
 			goto done;

@@ -85,6 +85,10 @@ void query_event_summary(const json_t *event, buf *out);
  * 2).  Live risk flags are listed on each person; risk_to_children marks
  * anyone flagged as a risk to children. */
 int query_network(app *a, const char *child, json_t **out, sl_err *err);
+/* The same as it stood when the ledger held max_seq events (an as-of
+ * view): links made and not yet ended by then, risk flags raised and not
+ * yet cleared by then.  People are shown with their details now. */
+int query_network_at(app *a, const char *child, uint64_t max_seq, json_t **out, sl_err *err);
 
 /* Alerts newest first: {"alerts": [{"ref", "seq", "code", "child",
  * "raised_on", "reason", "evidence", "state", "acknowledged"?, "resolved"?,

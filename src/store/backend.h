@@ -143,8 +143,9 @@ typedef struct store_backend_ops {
 	int (*child_counts)(void *impl, const char *child, store_child_tally *out, sl_err *err);
 	int (*child_counts_keys)(void *impl, const char *child, store_child_tally *out, store_chrono_key_cb cb,
 	                         void *ctx, sl_err *err);
-	int (*person_links)(void *impl, const char *person, store_link_cb cb, void *ctx, sl_err *err);
-	int (*person_risk_flags)(void *impl, const char *person, store_risk_flag_cb cb, void *ctx, sl_err *err);
+	int (*person_links)(void *impl, const char *person, uint64_t max_seq, store_link_cb cb, void *ctx, sl_err *err);
+	int (*person_risk_flags)(void *impl, const char *person, uint64_t max_seq, store_risk_flag_cb cb, void *ctx,
+	                         sl_err *err);
 	int (*alerts)(void *impl, const store_alert_query *q, store_alert_cb cb, void *ctx, sl_err *err);
 	int (*chronology)(void *impl, const store_chrono_query *q, store_chrono_cb cb, void *ctx, sl_err *err);
 	int (*chronology_keys)(void *impl, const store_chrono_query *q, store_chrono_key_cb cb, void *ctx, sl_err *err);

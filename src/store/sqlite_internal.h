@@ -113,8 +113,9 @@ int sqlite_child_counts(void *impl, const char *child, store_child_tally *out, s
 int sqlite_child_counts_keys(void *impl, const char *child, store_child_tally *out, store_chrono_key_cb cb, void *ctx,
                              sl_err *err);
 int sqlite_worker_allocations(void *impl, const char *worker, store_allocation_cb cb, void *ctx, sl_err *err);
-int sqlite_person_links(void *impl, const char *person, store_link_cb cb, void *ctx, sl_err *err);
-int sqlite_person_risk_flags(void *impl, const char *person, store_risk_flag_cb cb, void *ctx, sl_err *err);
+int sqlite_person_links(void *impl, const char *person, uint64_t max_seq, store_link_cb cb, void *ctx, sl_err *err);
+int sqlite_person_risk_flags(void *impl, const char *person, uint64_t max_seq, store_risk_flag_cb cb, void *ctx,
+                             sl_err *err);
 int sqlite_alerts(void *impl, const store_alert_query *q, store_alert_cb cb, void *ctx, sl_err *err);
 int sqlite_chronology(void *impl, const store_chrono_query *q, store_chrono_cb cb, void *ctx, sl_err *err);
 int sqlite_chronology_keys(void *impl, const store_chrono_query *q, store_chrono_key_cb cb, void *ctx,

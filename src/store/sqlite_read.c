@@ -313,10 +313,19 @@ static int tally_key(void *ctx, const store_chrono_key *k, sl_err *err)
 /* ---- the network ---------------------------------------------------------- */
 
 static const char sql_person_links[] =
-	"SELECT a, b, relation, since_day, since_seq FROM link WHERE a = ?1 AND until_seq IS NULL"
+	"SELECT a, b, relation, since_day, since_seq FROM link"
+	" WHERE a = ?1 AND since_seq <= ?2 AND (until_seq IS NULL OR until_seq > ?2)"
 	" UNION ALL "
-	"SELECT a, b, relation, since_day, since_seq FROM link WHERE b = ?1 AND a <> ?1 AND until_seq IS NULL"
+	"SELECT a, b, relation, since_day, since_seq FROM link"
+	" WHERE b = ?1 AND a <> ?1 AND since_seq <= ?2 AND (until_seq IS NULL OR until_seq > ?2)"
 	" ORDER BY 5";
+
+/* A seq bound as SQLite's signed integer: UINT64_MAX ("now") is the
+ * largest one. */
+static sqlite3_int64 seq_bound(uint64_t max_seq)
+{
+	return max_seq > (uint64_t)INT64_MAX ? INT64_MAX : (sqlite3_int64)max_seq;
+}
 
 static int link_row(sqlite3_stmt *st, any_cb cb, void *ctx, sl_err *err)
 {
@@ -324,7 +333,7 @@ static int link_row(sqlite3_stmt *st, any_cb cb, void *ctx, sl_err *err)
 	return ((store_link_cb)cb)(ctx, &l, err);
 }
 
-int sqlite_person_links(void *impl, const char *person, store_link_cb cb, void *ctx, sl_err *err)
+int sqlite_person_links(void *impl, const char *person, uint64_t max_seq, store_link_cb cb, void *ctx, sl_err *err)
 {
 	sqlite_store *s = impl;
 	sqlite3_stmt *st = sq_stmt(s, sql_person_links, err);
@@ -332,12 +341,13 @@ int sqlite_person_links(void *impl, const char *person, store_link_cb cb, void *
 	if (!st)
 		return SL_EIO;
 	sq_bind_text(st, 1, person);
+	sqlite3_bind_int64(st, 2, seq_bound(max_seq));
 	return scan(s, st, link_row, (any_cb)cb, ctx, NULL, err, "reading a person's links");
 }
 
 static const char sql_person_risk_flags[] =
 	"SELECT seq, person, agency, day, summary, risk_to_children, amended_seq FROM risk_flag"
-	" WHERE person = ?1 AND cleared_seq IS NULL ORDER BY seq";
+	" WHERE person = ?1 AND seq <= ?2 AND (cleared_seq IS NULL OR cleared_seq > ?2) ORDER BY seq";
 
 static int risk_row(sqlite3_stmt *st, any_cb cb, void *ctx, sl_err *err)
 {
@@ -346,7 +356,8 @@ static int risk_row(sqlite3_stmt *st, any_cb cb, void *ctx, sl_err *err)
 	return ((store_risk_flag_cb)cb)(ctx, &r, err);
 }
 
-int sqlite_person_risk_flags(void *impl, const char *person, store_risk_flag_cb cb, void *ctx, sl_err *err)
+int sqlite_person_risk_flags(void *impl, const char *person, uint64_t max_seq, store_risk_flag_cb cb, void *ctx,
+                             sl_err *err)
 {
 	sqlite_store *s = impl;
 	sqlite3_stmt *st = sq_stmt(s, sql_person_risk_flags, err);
@@ -354,6 +365,7 @@ int sqlite_person_risk_flags(void *impl, const char *person, store_risk_flag_cb 
 	if (!st)
 		return SL_EIO;
 	sq_bind_text(st, 1, person);
+	sqlite3_bind_int64(st, 2, seq_bound(max_seq));
 	return scan(s, st, risk_row, (any_cb)cb, ctx, NULL, err, "reading a person's risk flags");
 }
 

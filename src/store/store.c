@@ -559,14 +559,15 @@ int store_child_counts_keys(store *s, const char *child, store_child_tally *out,
 	return s->ops->child_counts_keys(s->impl, child, out, cb, ctx, err);
 }
 
-int store_person_links(store *s, const char *person, store_link_cb cb, void *ctx, sl_err *err)
+int store_person_links(store *s, const char *person, uint64_t max_seq, store_link_cb cb, void *ctx, sl_err *err)
 {
-	return s->ops->person_links(s->impl, person, cb, ctx, err);
+	return s->ops->person_links(s->impl, person, max_seq, cb, ctx, err);
 }
 
-int store_person_risk_flags(store *s, const char *person, store_risk_flag_cb cb, void *ctx, sl_err *err)
+int store_person_risk_flags(store *s, const char *person, uint64_t max_seq, store_risk_flag_cb cb, void *ctx,
+                            sl_err *err)
 {
-	return s->ops->person_risk_flags(s->impl, person, cb, ctx, err);
+	return s->ops->person_risk_flags(s->impl, person, max_seq, cb, ctx, err);
 }
 
 int store_alerts(store *s, const store_alert_query *q, store_alert_cb cb, void *ctx, sl_err *err)

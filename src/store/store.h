@@ -439,17 +439,20 @@ typedef struct store_child_tally {
 } store_child_tally;
 int store_child_counts(store *s, const char *child, store_child_tally *out, sl_err *err);
 
-/* A person's live links (not ended), in either direction: a is the
+/* A person's links live when the ledger held max_seq events (made by then,
+ * not ended by then; UINT64_MAX: now), in either direction: a is the
  * `relation` of b. */
 typedef struct store_link {
 	const char *a, *b, *relation, *since_day;
 	uint64_t since_seq;
 } store_link;
 typedef int (*store_link_cb)(void *ctx, const store_link *l, sl_err *err);
-int store_person_links(store *s, const char *person, store_link_cb cb, void *ctx, sl_err *err);
-/* A person's risk flags not yet cleared, oldest first. */
+int store_person_links(store *s, const char *person, uint64_t max_seq, store_link_cb cb, void *ctx, sl_err *err);
+/* A person's risk flags raised and not cleared when the ledger held
+ * max_seq events (UINT64_MAX: now), oldest first. */
 typedef int (*store_risk_flag_cb)(void *ctx, const store_risk_flag *r, sl_err *err);
-int store_person_risk_flags(store *s, const char *person, store_risk_flag_cb cb, void *ctx, sl_err *err);
+int store_person_risk_flags(store *s, const char *person, uint64_t max_seq, store_risk_flag_cb cb, void *ctx,
+                            sl_err *err);
 
 /* Alerts: of one child, of the children allocated now to a worker, or to a
  * team, of one code (each NULL: no such restriction; all NULL: every

@@ -219,7 +219,9 @@ static int load(http_req *r, view *v, sl_err *err)
 	} else if (!whole && (rc = query_timeline(r->a, v->child, &v->f, tl_cb, &v->tl, NULL, err))) {
 		return rc;
 	}
-	if (!v->as_of && (rc = query_network(r->a, v->child, &v->network, err)))
+	/* the network as it stood then too: links and risk flags by that seq */
+	if ((rc = v->as_of ? query_network_at(r->a, v->child, v->f.max_seq, &v->network, err)
+	                   : query_network(r->a, v->child, &v->network, err)))
 		return rc;
 	return 0;
 }
@@ -739,16 +741,16 @@ static void render(html *h, http_req *r, view *v, const char *acknowledged, cons
 		chronology_list(h, r, v);
 	}
 	html_lit(h, "<h2 class=\"govuk-heading-m\" id=\"network\">Family and household network</h2>");
-	if (v->network) {
-		html_lit(h, "<a href=\"#net-table\" class=\"govuk-link govuk-body-s\">Skip the network picture</a>"
-		            "<figure class=\"app-figure\">");
-		network_svg(h, v->network, &(network_opts){"net"});
-		html_lit(h, "</figure><div id=\"net-table\">");
-		network_table(h, v->network, &(network_opts){"net"});
-		html_lit(h, "</div>");
-	} else {
-		html_elem(h, "p", "The network is shown as it is now only.", "class", "govuk-body", NULL);
-	}
+	if (v->as_of)
+		html_elem(h, "p", "As it stood then: the links made and not yet ended, and the risk flags raised and not yet "
+		                  "cleared, by that day. Names and dates of birth are as recorded now.",
+		          "class", "govuk-body", NULL);
+	html_lit(h, "<a href=\"#net-table\" class=\"govuk-link govuk-body-s\">Skip the network picture</a>"
+	            "<figure class=\"app-figure\">");
+	network_svg(h, v->network, &(network_opts){"net"});
+	html_lit(h, "</figure><div id=\"net-table\">");
+	network_table(h, v->network, &(network_opts){"net"});
+	html_lit(h, "</div>");
 	page_end(h);
 	buf_release(&t);
 }

@@ -161,6 +161,10 @@ contains "$LIST" 'Home visit: kitchen bare' "the visit as it read then"
 absent "$LIST" 'fridge empty' "no later amendment"
 absent "$LIST" 'Went missing' "no later entry"
 contains "$BODY" '<desc id="tl-desc">9 events about' "the picture as of then"
+NET=$("$PY" -c 'import sys; s=sys.stdin.read(); a=s.find("id=\"network\""); print(s[a:])' <<<"$BODY")
+contains "$NET" 'As it stood then' "the network as it stood then"
+contains "$NET" 'id="net-p-F1"' "the father was linked by then"
+absent "$NET" 'RISK TO CHILDREN' "his risk flag came later (2024-03-10)"
 page sw1 /children/C1/as-of/2024-01-31
 expect_code 200 "as of, by the path"
 contains "$BODY" 'as it stood at the end of 31 Jan 2024' "the banner, by the path"
