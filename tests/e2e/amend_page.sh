@@ -21,26 +21,11 @@ adduser sm1 senior_manager
 adduser rv1 reviewer
 serve t.db --timeout 5 --threads 2
 
-get() {
-	local jar=$1 path=$2; shift 2
-	CODE=$(curl -s --path-as-is -o body.out -D head.out -w '%{http_code}' -b "$jar" -c "$jar" "$@" "$URL$path")
-	BODY=$(tr -d '\0' <body.out)
-	LOC=$(tr -d '\r' <head.out | sed -n 's/^[Ll]ocation: //p')
-}
-post() { get "$1" "$2" -X POST "${@:3}"; }
-expect_code() { [ "$CODE" = "$1" ] || fail "$2: HTTP $CODE, expected $1: $(head -c 600 body.out)"; ok; }
-field_value() { printf '%s' "$BODY" | grep -o "name=\"$1\" value=\"[^\"]*\"" | head -1 | sed 's/.*value="//; s/"$//'; }
 ledger_size() { "$SL" export --db t.db | wc -l; }
-signin() {
-	get "$1" /sign-in
-	local token
-	token=$(field_value csrf)
-	post "$1" /sign-in --data-urlencode "csrf=$token" --data-urlencode "login=$2" --data-urlencode "password=$3"
-	[ "$CODE" = 303 ] || fail "sign-in of $2: HTTP $CODE"
-}
-signin jar.sw1 sw1 "$PW"
-signin jar.sm1 sm1 "$PW"
-signin jar.rv1 rv1 "$PW"
+signed_in() { signin "$@"; [ "$CODE" = 303 ] || fail "sign-in of $2: HTTP $CODE"; }
+signed_in jar.sw1 sw1 "$PW"
+signed_in jar.sm1 sm1 "$PW"
+signed_in jar.rv1 rv1 "$PW"
 
 # The visit to C1 at school: its seq from the export.
 VISIT=$("$SL" export --db t.db | grep -n 'Seen alone at school' | cut -d: -f1)

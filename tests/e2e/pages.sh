@@ -30,26 +30,7 @@ ln -s "$WORK/outside.css" assets/web/static/escape.css
 
 serve t.db --timeout 5 --threads 2 --assets "$WORK/assets" --checkpoint-interval 200
 
-# get JAR PATH [curl args]: sets CODE, BODY (the page), LOC (a redirect's Location)
-get() {
-	local jar=$1 path=$2; shift 2
-	CODE=$(curl -s --path-as-is -o body.out -D head.out -w '%{http_code}' -b "$jar" -c "$jar" "$@" "$URL$path")
-	BODY=$(tr -d '\0' <body.out)
-	LOC=$(tr -d '\r' <head.out | sed -n 's/^[Ll]ocation: //p')
-}
-post() { get "$1" "$2" -X POST "${@:3}"; }
-expect_code() { [ "$CODE" = "$1" ] || fail "$2: HTTP $CODE, expected $1: $(head -c 600 body.out)"; ok; }
-field_value() { # the value of the hidden input NAME in BODY
-	printf '%s' "$BODY" | grep -o "name=\"$1\" value=\"[^\"]*\"" | head -1 | sed 's/.*value="//; s/"$//'
-}
 ledger_size() { "$SL" export --db t.db | wc -l; }
-signin() { # signin JAR LOGIN PASSWORD: the whole form flow; sets CODE, LOC
-	get "$1" /sign-in
-	local token
-	token=$(field_value csrf)
-	[ -n "$token" ] || fail "no csrf field on the sign-in form"
-	post "$1" /sign-in --data-urlencode "csrf=$token" --data-urlencode "login=$2" --data-urlencode "password=$3"
-}
 
 # --- signed out ---------------------------------------------------------------------------
 get jar.none /
