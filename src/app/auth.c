@@ -262,10 +262,42 @@ static int take_user(void *ctx, const store_user *u, sl_err *err)
 
 /* ---- users ---------------------------------------------------------------- */
 
+/* At most this many Argon2id computations at once (64 MiB each): the
+ * server runs sign-ins on its write pool, up to 64 at a time, and 64 of
+ * them would want 4 GiB.  The cores are the limit anyway; the others wait
+ * their turn.  Unknown logins' dummy checks wait the same way, so the wait
+ * tells nothing. */
+#define MAX_HASHING 4
+static pthread_mutex_t hashing_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t hashing_cv = PTHREAD_COND_INITIALIZER;
+static int hashing;
+
+static void hashing_enter(void)
+{
+	pthread_mutex_lock(&hashing_mu);
+	while (hashing >= MAX_HASHING)
+		pthread_cond_wait(&hashing_cv, &hashing_mu);
+	hashing++;
+	pthread_mutex_unlock(&hashing_mu);
+}
+
+static void hashing_leave(void)
+{
+	pthread_mutex_lock(&hashing_mu);
+	hashing--;
+	pthread_cond_signal(&hashing_cv);
+	pthread_mutex_unlock(&hashing_mu);
+}
+
 static int hash_password(const char *password, char out[crypto_pwhash_STRBYTES], sl_err *err)
 {
-	if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-	                      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+	int rc;
+
+	hashing_enter();
+	rc = crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	                       crypto_pwhash_MEMLIMIT_INTERACTIVE);
+	hashing_leave();
+	if (rc != 0)
 		return sl_fail(err, SL_ENOMEM, "not enough memory to hash the password");
 	return 0;
 }
@@ -397,9 +429,14 @@ static void make_dummy_hash(void)
 static bool password_matches(const char *hash, const char *password)
 {
 	size_t n = strlen(password);
+	int rc;
+
 	if (!hash[0])
 		return false;
-	return crypto_pwhash_str_verify(hash, password, n > AUTH_MAX_PASSWORD ? AUTH_MAX_PASSWORD : n) == 0;
+	hashing_enter();
+	rc = crypto_pwhash_str_verify(hash, password, n > AUTH_MAX_PASSWORD ? AUTH_MAX_PASSWORD : n);
+	hashing_leave();
+	return rc == 0;
 }
 
 /* SL_EDENIED while the login has had AUTH_BACKOFF_FAILURES failures within

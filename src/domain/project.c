@@ -758,8 +758,9 @@ static const struct projector {
 static const struct projector *find_projector(const char *kind)
 {
 	size_t i;
+	/* the first byte rules out most kinds without a call */
 	for (i = 0; kind && i < SL_ARRAY_LEN(projectors); i++)
-		if (strcmp(projectors[i].kind, kind) == 0)
+		if (projectors[i].kind[0] == kind[0] && strcmp(projectors[i].kind, kind) == 0)
 			return &projectors[i];
 	return NULL;
 }
@@ -831,8 +832,14 @@ int project_apply(store *s, uint64_t seq, const json_t *event, const char *recor
 	index_ctx ic = {s, {NULL, seq, occurred, str(event, "kind"), NULL}, 0, err};
 	int rc;
 
-	/* the chronology's sort key: occurred_at before any fraction */
-	snprintf(occurred, sizeof(occurred), "%s", str(event, "occurred_at") ? str(event, "occurred_at") : "");
+	/* the chronology's sort key: occurred_at before any fraction (a
+	 * bounded copy: snprintf was 1% of an import) */
+	{
+		const char *at = str(event, "occurred_at");
+		size_t n = at ? strnlen(at, sizeof(occurred) - 1) : 0;
+		memcpy(occurred, at ? at : "", n);
+		occurred[n] = '\0';
+	}
 	ic.ep.agency = item_agency(&c);
 	if (ref && (rc = store_ref_put(s, ref, seq, err))) {
 		sl_err_prefix(err, "field `ref`");

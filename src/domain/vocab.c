@@ -428,10 +428,12 @@ static const field by_fields[] = {
 
 /* ---- small helpers ---------------------------------------------------- */
 
+/* Linear, as the tables are short; the first byte rules out most entries
+ * without a call (every event looks up its kind and each member). */
 static const kind *find_kind(const char *name)
 {
 	for (size_t i = 0; i < SL_ARRAY_LEN(kinds); i++)
-		if (strcmp(kinds[i].name, name) == 0)
+		if (kinds[i].name[0] == name[0] && strcmp(kinds[i].name, name) == 0)
 			return &kinds[i];
 	return NULL;
 }
@@ -439,7 +441,7 @@ static const kind *find_kind(const char *name)
 static const field *find_field(const field *fields, size_t n, const char *name)
 {
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(fields[i].name, name) == 0)
+		if (fields[i].name[0] == name[0] && strcmp(fields[i].name, name) == 0)
 			return &fields[i];
 	return NULL;
 }

@@ -19,11 +19,15 @@
  *     break-glass reason comes in the `X-Break-Glass-Reason` header (API)
  *     or a `break_glass` form field (pages).
  *
- * Threads: handlers run on the server's worker threads.  r->a is the
- * calling thread's own connection (reads, sessions); anything that appends
- * to a log (events, alerts, access records) goes through the one writer,
- * between http_writer_lock and http_writer_unlock, because a ledger keeps
- * its tree in memory and there is one writer per database.
+ * Threads: GET and HEAD handlers run on libmicrohttpd's few worker threads
+ * (about two per core); every other request is suspended and run on the
+ * server's write pool, whose threads may all wait on one group commit's
+ * fsync (server.c, "the write pool").  r->a is the calling thread's own
+ * connection (reads, sessions); anything that appends to a log (events,
+ * alerts, access records) goes through the one writer - group commit
+ * (http_write), or between http_writer_lock and http_writer_unlock -
+ * because a ledger keeps its tree in memory and there is one writer per
+ * database.
  *
  * Ownership: strings in http_req are the server's, valid during the call.
  * Everything put into an http_resp is the response's (http_resp_json

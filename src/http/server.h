@@ -23,18 +23,26 @@
 #define HTTP_DEFAULT_TIMEOUT 30
 #define HTTP_DEFAULT_CONNECTIONS 1024
 #define HTTP_DEFAULT_CHECKPOINT_MS 1000
-/* A request that writes waits for its group's fsync (http_write) and holds
- * its thread meanwhile; more threads than cores let more writes share one
- * transaction (DESIGN 9).  Readers' connections keep a small page cache
- * (STORE_SMALL_CACHE), so threads cost little memory. */
-#define HTTP_THREADS_PER_CORE 8
+/* libmicrohttpd's threads serve reads, whose time is CPU: about two per
+ * core, since more runnable threads only stretch every request's time (a
+ * chronology's server time p99 was 20-40 ms with 16 threads on 2 cores, 9
+ * ms with 4: docs/benchmarks.md).  A request that may write waits for its
+ * group's fsync (http_write), so it runs on the write pool instead
+ * (server.c), whose threads may all wait on one fsync: a group is as large
+ * as the writes that arrive while the previous one syncs, up to
+ * HTTP_WRITE_THREADS (DESIGN 9).  Each thread that serves a request keeps
+ * a small page cache (STORE_SMALL_CACHE), so threads cost little memory. */
+#define HTTP_THREADS_PER_CORE 2
+#define HTTP_MIN_THREADS 4
+#define HTTP_WRITE_THREADS 64
 
 typedef struct http_server_opts {
 	app_options app;          /* the instance: db, key, rules, today (readonly ignored) */
 	const char *listen;       /* "ADDR:PORT" or "[V6]:PORT"; NULL: HTTP_DEFAULT_LISTEN; port 0: any */
 	const char *tls_cert;     /* PEM files, both or neither: HTTPS, cookies get Secure */
 	const char *tls_key;
-	unsigned threads;         /* worker threads; 0: HTTP_THREADS_PER_CORE per online core, at least 16 */
+	unsigned threads;         /* libmicrohttpd's threads; 0: HTTP_THREADS_PER_CORE per online core, at
+	                           * least HTTP_MIN_THREADS (writes: HTTP_WRITE_THREADS more) */
 	size_t max_body;          /* request body limit in bytes; 0: HTTP_DEFAULT_MAX_BODY */
 	unsigned timeout;         /* seconds a request may take to arrive, and of
 	                           * inactivity before a connection is dropped; 0: default */

@@ -191,9 +191,15 @@ static int append_string(jcs_ctx *ctx, const char *s, size_t len, const char *wh
 
 	buf_putc(out, '"');
 	while (i < len) {
-		unsigned char c = p[i];
+		unsigned char c;
 		const char *esc;
 
+		/* the common case, printable ASCII, in a tight loop */
+		while (i < len && p[i] >= 0x20 && p[i] < 0x80 && p[i] != '"' && p[i] != '\\')
+			i++;
+		if (i == len)
+			break;
+		c = p[i];
 		if (c >= 0x80) {
 			size_t n = utf8_sequence_len(p + i, len - i);
 			if (!n)
@@ -432,8 +438,22 @@ static int append_object(jcs_ctx *ctx, const json_t *v, int depth)
 		members[count].value = ctx->extra;
 		count++;
 	}
-	if (count > 1)
+	/* An event's objects have a handful of members, often in order
+	 * already: insertion sort beats qsort's calls through a pointer
+	 * there.  Names are unique, so stability does not matter. */
+	if (count <= 16) {
+		for (i = 1; i < count; i++) {
+			member m = members[i];
+			size_t j = i;
+			while (j > 0 && compare_members(&members[j - 1], &m) > 0) {
+				members[j] = members[j - 1];
+				j--;
+			}
+			members[j] = m;
+		}
+	} else {
 		qsort(members, count, sizeof(*members), compare_members);
+	}
 
 	buf_putc(ctx->out, '{');
 	for (i = 0; i < count; i++) {
@@ -578,6 +598,261 @@ static void fail_at_nul(const char *text, size_t at, sl_err *err)
 	fail_at(err, SL_EINVAL, line, column, "NUL byte (JSON text cannot contain U+0000)");
 }
 
+/*
+ * The fast reader.  jansson reads a byte at a time through a stream
+ * abstraction with a lookahead buffer, which was a third of a bulk
+ * import's instructions.  Event lines are almost all plain: objects,
+ * arrays, short strings without \u escapes, integers, literals.  For text
+ * made only of those, fast_parse builds the same values jansson would, in
+ * the same member order, with jansson's own constructors; for anything
+ * else - a real number, a \u escape, an escaped member name, a duplicate
+ * name, deep nesting, a byte outside a string that is not JSON's, any
+ * error - it gives up and jansson reads the text from the start, so what
+ * is accepted and every error message stay exactly jansson's.  Each rule
+ * below is the subset of jansson's lexer (load.c) it mirrors.
+ */
+#define FAST_DEPTH_MAX 32  /* jansson allows 2048; deeper goes the slow way */
+#define FAST_DIGITS_MAX 18 /* fits a json_int_t, so strtoll cannot overflow */
+
+typedef struct fast_reader {
+	const char *p, *end;
+	buf scratch; /* the last string read that had escapes, decoded */
+} fast_reader;
+
+static json_t *fast_value(fast_reader *r, int depth);
+
+static void fast_ws(fast_reader *r)
+{
+	while (r->p < r->end && (*r->p == ' ' || *r->p == '\t' || *r->p == '\n' || *r->p == '\r'))
+		r->p++;
+}
+
+/* After a number or literal jansson's lexer starts a new token; only these
+ * bytes can start the one a valid text has next. */
+static bool fast_delimited(const fast_reader *r)
+{
+	return r->p == r->end || *r->p == ',' || *r->p == '}' || *r->p == ']' || *r->p == ' ' || *r->p == '\t' ||
+	       *r->p == '\n' || *r->p == '\r';
+}
+
+/* The string whose opening quote is at r->p: its bytes are borrowed from
+ * the input when it has no escapes (*decoded false), else from scratch,
+ * valid until the next string is read.  jansson refuses control bytes and
+ * invalid UTF-8 (the same RFC 3629 rules as utf8_sequence_len); \u
+ * escapes, with their surrogate pairs and \u0000, are left to it. */
+static bool fast_string(fast_reader *r, const char **s, size_t *len, bool *decoded)
+{
+	const unsigned char *p = (const unsigned char *)r->p + 1, *end = (const unsigned char *)r->end;
+	const unsigned char *start = p, *run = p;
+
+	*decoded = false;
+	while (p < end) {
+		unsigned char c = *p;
+		size_t n;
+
+		if (c == '"') {
+			if (*decoded) {
+				buf_append(&r->scratch, run, (size_t)(p - run));
+				*s = r->scratch.data;
+				*len = r->scratch.len;
+			} else {
+				*s = (const char *)start;
+				*len = (size_t)(p - start);
+			}
+			r->p = (const char *)p + 1;
+			return true;
+		}
+		if (c < 0x20)
+			return false;
+		if (c == '\\') {
+			static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+			const char *e = p + 1 < end && p[1] ? strchr(from, p[1]) : NULL;
+
+			if (!e)
+				return false; /* \u, or not an escape */
+			if (!*decoded) {
+				buf_reset(&r->scratch);
+				*decoded = true;
+			}
+			buf_append(&r->scratch, run, (size_t)(p - run));
+			buf_putc(&r->scratch, to[e - from]);
+			p += 2;
+			run = p;
+			continue;
+		}
+		if (c < 0x80) {
+			p++;
+			continue;
+		}
+		if (!(n = utf8_sequence_len(p, (size_t)(end - p))))
+			return false;
+		p += n;
+	}
+	return false; /* unterminated */
+}
+
+/* An integer: -?(0|[1-9][0-9]*) not followed by a fraction or exponent
+ * (jansson makes those reals). */
+static json_t *fast_integer(fast_reader *r)
+{
+	const char *p = r->p;
+	json_int_t v = 0;
+	bool negative = false;
+	int digits = 0;
+
+	if (*p == '-') {
+		negative = true;
+		p++;
+	}
+	if (p == r->end || *p < '0' || *p > '9')
+		return NULL;
+	if (*p == '0') {
+		p++;
+	} else {
+		while (p < r->end && *p >= '0' && *p <= '9') {
+			if (++digits > FAST_DIGITS_MAX)
+				return NULL;
+			v = v * 10 + (*p++ - '0');
+		}
+	}
+	r->p = p;
+	return fast_delimited(r) ? json_integer(negative ? -v : v) : NULL;
+}
+
+static json_t *fast_literal(fast_reader *r, const char *word, json_t *value)
+{
+	size_t n = strlen(word);
+
+	if ((size_t)(r->end - r->p) < n || memcmp(r->p, word, n) != 0)
+		return NULL;
+	r->p += n;
+	return fast_delimited(r) ? value : NULL;
+}
+
+static json_t *fast_object(fast_reader *r, int depth)
+{
+	json_t *obj = json_object();
+
+	if (!obj)
+		return NULL;
+	r->p++;
+	fast_ws(r);
+	if (r->p < r->end && *r->p == '}') {
+		r->p++;
+		return obj;
+	}
+	for (;;) {
+		const char *name;
+		size_t name_len, size;
+		bool decoded;
+		json_t *v;
+
+		/* A decoded name would be overwritten by the value's strings. */
+		if (r->p == r->end || *r->p != '"' || !fast_string(r, &name, &name_len, &decoded) || decoded)
+			break;
+		fast_ws(r);
+		if (r->p == r->end || *r->p != ':')
+			break;
+		r->p++;
+		fast_ws(r);
+		/* A duplicate name replaces its member, leaving the size as it
+		 * was: cheaper to notice than to look the name up first. */
+		size = json_object_size(obj);
+		if (!(v = fast_value(r, depth)) || json_object_setn_new_nocheck(obj, name, name_len, v) ||
+		    json_object_size(obj) == size)
+			break;
+		fast_ws(r);
+		if (r->p < r->end && *r->p == ',') {
+			r->p++;
+			fast_ws(r);
+			continue;
+		}
+		if (r->p < r->end && *r->p == '}') {
+			r->p++;
+			return obj;
+		}
+		break;
+	}
+	json_decref(obj);
+	return NULL;
+}
+
+static json_t *fast_array(fast_reader *r, int depth)
+{
+	json_t *arr = json_array();
+
+	if (!arr)
+		return NULL;
+	r->p++;
+	fast_ws(r);
+	if (r->p < r->end && *r->p == ']') {
+		r->p++;
+		return arr;
+	}
+	for (;;) {
+		json_t *v = fast_value(r, depth);
+
+		if (!v || json_array_append_new(arr, v))
+			break;
+		fast_ws(r);
+		if (r->p < r->end && *r->p == ',') {
+			r->p++;
+			fast_ws(r);
+			continue;
+		}
+		if (r->p < r->end && *r->p == ']') {
+			r->p++;
+			return arr;
+		}
+		break;
+	}
+	json_decref(arr);
+	return NULL;
+}
+
+static json_t *fast_value(fast_reader *r, int depth)
+{
+	const char *s;
+	size_t len;
+	bool decoded;
+
+	if (r->p == r->end || depth > FAST_DEPTH_MAX)
+		return NULL;
+	switch (*r->p) {
+	case '{':
+		return fast_object(r, depth + 1);
+	case '[':
+		return fast_array(r, depth + 1);
+	case '"':
+		return fast_string(r, &s, &len, &decoded) ? json_stringn_nocheck(s, len) : NULL;
+	case 't':
+		return fast_literal(r, "true", json_true());
+	case 'f':
+		return fast_literal(r, "false", json_false());
+	case 'n':
+		return fast_literal(r, "null", json_null());
+	default:
+		return fast_integer(r);
+	}
+}
+
+/* The value of text, or NULL: not in the fast subset (jansson decides). */
+static json_t *fast_parse(const char *text, size_t len)
+{
+	fast_reader r = {text, text + len, BUF_INIT};
+	json_t *v;
+
+	fast_ws(&r);
+	v = fast_value(&r, 0);
+	fast_ws(&r);
+	if (v && r.p != r.end) {
+		json_decref(v);
+		v = NULL;
+	}
+	buf_release(&r.scratch);
+	return v;
+}
+
 json_t *jcs_parse(const char *text, size_t len, sl_err *err)
 {
 	/* JSON_DECODE_ANY: RFC 8259 section 2 lets the text be any value.
@@ -599,6 +874,8 @@ json_t *jcs_parse(const char *text, size_t len, sl_err *err)
 		fail_at_nul(text, (size_t)(nul - text), err);
 		return NULL;
 	}
+	if ((v = fast_parse(text, len)))
+		return v;
 	v = json_loadb(text, len, flags, &jerr);
 	if (!v)
 		fail_at(err,

@@ -87,14 +87,25 @@ void ledger_close(ledger *l)
 uint64_t ledger_size(const ledger *l) { return merkle_tree_size(l->tree); }
 store *ledger_store(ledger *l) { return l->store; }
 
+/* Every event of an import is stamped, thousands a second: the seconds
+ * part is formatted once per second (per thread) and copied. */
 void ledger_now(char out[LEDGER_TIME_LEN])
 {
+	static _Thread_local time_t cached_sec = (time_t)-1;
+	static _Thread_local char cached[LEDGER_TIME_LEN];
+	static _Thread_local size_t cached_len;
 	struct timespec ts;
-	struct tm tm;
+	size_t n;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	size_t n = strftime(out, LEDGER_TIME_LEN, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (ts.tv_sec != cached_sec) {
+		struct tm tm;
+		gmtime_r(&ts.tv_sec, &tm);
+		cached_len = strftime(cached, sizeof(cached), "%Y-%m-%dT%H:%M:%S", &tm);
+		cached_sec = ts.tv_sec;
+	}
+	memcpy(out, cached, cached_len);
+	n = cached_len;
 	unsigned ms = (unsigned)(ts.tv_nsec / 1000000) % 1000;
 
 	out[n++] = '.';

@@ -1,7 +1,7 @@
 /*
  * fuzz_jcs.c - libFuzzer target for src/ledger/jcs.c.
  *
- * Two properties, on every input:
+ * Three properties, on every input:
  *   1. When the bytes parse (jcs_parse) and canonicalise (jcs_append), the
  *      canonical text parses again, means the same value (numbers compared
  *      as doubles), and canonicalises to the very same bytes: the invariant
@@ -10,6 +10,10 @@
  *   2. Taken as one raw string, the bytes are accepted by jcs_append exactly
  *      when jansson's own UTF-8 check accepts them and they hold no NUL,
  *      and then the escaped text reads back as the same bytes.
+ *   3. jcs_parse (which reads plain text itself and leaves the rest to
+ *      jansson) accepts exactly what jansson's json_loadb accepts, as the
+ *      very same value - types, bytes and member order - and refuses the
+ *      rest with jansson's message.
  *
  * Build and run (see tests/unit for the ordinary tests):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -D_GNU_SOURCE \
@@ -133,8 +137,66 @@ static void check_raw_string(const char *bytes, size_t len)
 	buf_release(&out);
 }
 
+/* Property 3: like same_value, but an integer is not a real and member
+ * order counts. */
+static bool identical(const json_t *a, const json_t *b)
+{
+	void *x, *y;
+	size_t i;
+
+	if (json_typeof(a) != json_typeof(b))
+		return false;
+	switch (json_typeof(a)) {
+	case JSON_OBJECT:
+		if (json_object_size(a) != json_object_size(b))
+			return false;
+		for (x = json_object_iter((json_t *)a), y = json_object_iter((json_t *)b); x && y;
+		     x = json_object_iter_next((json_t *)a, x), y = json_object_iter_next((json_t *)b, y))
+			if (json_object_iter_key_len(x) != json_object_iter_key_len(y) ||
+			    memcmp(json_object_iter_key(x), json_object_iter_key(y), json_object_iter_key_len(x)) != 0 ||
+			    !identical(json_object_iter_value(x), json_object_iter_value(y)))
+				return false;
+		return !x && !y;
+	case JSON_ARRAY:
+		if (json_array_size(a) != json_array_size(b))
+			return false;
+		for (i = 0; i < json_array_size(a); i++)
+			if (!identical(json_array_get(a, i), json_array_get(b, i)))
+				return false;
+		return true;
+	case JSON_INTEGER:
+		return json_integer_value(a) == json_integer_value(b);
+	case JSON_REAL:
+		return json_real_value(a) == json_real_value(b);
+	default:
+		return same_value(a, b);
+	}
+}
+
+static void check_same_as_jansson(const char *text, size_t len)
+{
+	json_error_t jerr;
+	sl_err err;
+	json_t *ours, *theirs;
+
+	if (memchr(text, '\0', len))
+		return; /* refused before either reader runs */
+	sl_err_clear(&err);
+	ours = jcs_parse(text, len, &err);
+	theirs = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
+	if (!ours != !theirs)
+		broken(ours ? "accepted what jansson refuses" : "refused what jansson accepts", err.msg);
+	if (ours && !identical(ours, theirs))
+		broken("read another value than jansson", "");
+	if (!ours && !strstr(err.msg, jerr.text))
+		broken("refused with another message than jansson's", err.msg);
+	json_decref(ours);
+	json_decref(theirs);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	check_same_as_jansson((const char *)data, size);
 	check_round_trip((const char *)data, size);
 	check_raw_string((const char *)data, size);
 	return 0;

@@ -349,6 +349,96 @@ static void test_headers_refuse_splitting(void **state)
 	assert_int_equal(w.n_headers, 0);
 }
 
+/* http_resp_json writes its own JSON (resp.c); it must be byte for byte
+ * what json_dumps(COMPACT | ENSURE_ASCII) writes, since clients and tests
+ * were written against that. */
+static void expect_same_as_jansson(json_t *v)
+{
+	http_resp w = {0};
+	char *want = json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII);
+	buf b = BUF_INIT;
+
+	assert_non_null(want);
+	buf_printf(&b, "%s\n", want);
+	http_resp_json(&w, 200, json_incref(v));
+	assert_int_equal(w.body.len, b.len);
+	assert_memory_equal(w.body.data, b.data, b.len);
+	http_resp_free(&w);
+	buf_release(&b);
+	free(want);
+}
+
+/* A random valid code point: mostly ASCII (controls, quotes and
+ * backslashes included), then 2-, 3- and 4-byte UTF-8. */
+static size_t random_utf8(char *out, unsigned *seed)
+{
+	unsigned r = (unsigned)rand_r(seed);
+	uint32_t cp;
+
+	switch (r % 5) {
+	case 0: cp = (unsigned)rand_r(seed) % 0x80; break;
+	case 1: cp = (unsigned)"\"\\/\b\f\n\r\t\x01\x1f\x7f"[rand_r(seed) % 11]; break;
+	case 2: cp = 0x80 + (unsigned)rand_r(seed) % (0x800 - 0x80); break;
+	case 3: cp = 0x800 + (unsigned)rand_r(seed) % (0xd800 - 0x800); break;
+	default: cp = 0x10000 + (unsigned)rand_r(seed) % (0x110000 - 0x10000);
+	}
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | cp >> 6);
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | cp >> 12);
+		out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | cp >> 18);
+	out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+	out[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+static void test_json_body_is_what_jansson_writes(void **state)
+{
+	unsigned seed = 42;
+	json_t *v;
+	int i, j;
+	(void)state;
+
+	v = json_pack("{s:s, s:I, s:I, s:b, s:b, s:n, s:f, s:[], s:{}, s:[i, s:[s]]}", "plain", "text", "big",
+	              (json_int_t)INT64_MAX, "neg", (json_int_t)INT64_MIN, "t", 1, "f", 0, "nothing", "real", 0.1,
+	              "empty", "none", "nested", 1, "x", "\"q\" \\ / \b\f\n\r\t \x01\x1f\x7f");
+	assert_non_null(v);
+	json_object_set_new(v, "k\u00e9y \"q\"\n", json_string("caf\u00e9 \u20ac \xf0\x9f\x98\x80 \xef\xbf\xbf"));
+	json_object_set_new(v, "nul", json_stringn("a\0b", 3));
+	json_object_set_new(v, "real2", json_real(1e300));
+	json_object_set_new(v, "zero", json_integer(0));
+	json_object_set_new(v, "minus", json_integer(-7));
+	json_object_set_new(v, "ten", json_integer(10));
+	expect_same_as_jansson(v);
+	json_decref(v);
+	/* many random strings, as values and as keys */
+	for (i = 0; i < 500; i++) {
+		char text[256];
+		size_t n = 0, len = (size_t)rand_r(&seed) % 60;
+		for (j = 0; (size_t)j < len; j++)
+			n += random_utf8(text + n, &seed);
+		v = json_object();
+		json_object_set_new(v, "s", json_stringn(text, n));
+		text[n] = '\0';
+		if (strlen(text) == n)
+			json_object_set_new(v, text, json_array());
+		expect_same_as_jansson(v);
+		json_decref(v);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -366,6 +456,7 @@ int main(void)
 		cmocka_unit_test(test_problem_json),
 		cmocka_unit_test(test_problem_from_errors),
 		cmocka_unit_test(test_headers_refuse_splitting),
+		cmocka_unit_test(test_json_body_is_what_jansson_writes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -578,6 +578,99 @@ static void test_parse_refuses_malformed_input(void **state)
 	assert_parse_fails("\"\t\"", "control character");
 }
 
+/* Identical values: the same types (an integer is not a real), the same
+ * bytes, the same member order - what jansson's own reader gives. */
+static bool identical(const json_t *a, const json_t *b)
+{
+	const char *key;
+	json_t *va;
+	void *it;
+	size_t i;
+
+	if (json_typeof(a) != json_typeof(b))
+		return false;
+	switch (json_typeof(a)) {
+	case JSON_OBJECT:
+		if (json_object_size(a) != json_object_size(b))
+			return false;
+		it = json_object_iter((json_t *)b);
+		json_object_foreach((json_t *)a, key, va) {
+			if (!it || strcmp(key, json_object_iter_key(it)) != 0 ||
+			    !identical(va, json_object_iter_value(it)))
+				return false;
+			it = json_object_iter_next((json_t *)b, it);
+		}
+		return true;
+	case JSON_ARRAY:
+		if (json_array_size(a) != json_array_size(b))
+			return false;
+		for (i = 0; i < json_array_size(a); i++)
+			if (!identical(json_array_get(a, i), json_array_get(b, i)))
+				return false;
+		return true;
+	case JSON_STRING:
+		return json_string_length(a) == json_string_length(b) &&
+		       memcmp(json_string_value(a), json_string_value(b), json_string_length(a)) == 0;
+	case JSON_INTEGER:
+		return json_integer_value(a) == json_integer_value(b);
+	case JSON_REAL:
+		return json_real_value(a) == json_real_value(b);
+	default:
+		return true;
+	}
+}
+
+/* jcs_parse reads plain text itself and hands the rest to jansson: on
+ * every input it must accept what jansson accepts, as the same value, and
+ * refuse what jansson refuses with jansson's message. */
+static void test_parse_fast_path_matches_jansson(void **state)
+{
+	static const char *const texts[] = {
+		/* the fast subset */
+		"{\"kind\":\"visit.recorded\",\"occurred_at\":\"2024-03-01\",\"by\":{\"user\":\"sw1\"},"
+		"\"data\":{\"child\":\"C1\",\"seen\":true,\"seen_alone\":false,\"summary\":\"Home visit. 12\"}}",
+		" { \"b\" : [ 1 , -2 , 0 , -0 , null , true , false , \"\" , { } , [ ] ] ,\t\"a\"\r\n: {} } ",
+		"{\"z\":1,\"a\":2,\"m\":3}", "{\"s\":\"tab\\tquote\\\"slash\\/back\\\\nl\\nbf\\b\\f\\r\"}",
+		"{\"name\":\"Zo\xc3\xab \xe2\x82\xac \xf0\x9f\x98\x80\"}", "{\"\":\"\"}", "\"just a string\"", "123456789012345678",
+		"-123456789012345678", "[[[[[[[[[[1]]]]]]]]]]", "{\"a\":[{\"b\":[{\"c\":\"d\"}]}]}",
+		/* jansson's: reals, \u escapes, escaped names, long integers */
+		"{\"x\":1.5}", "{\"x\":1e3}", "{\"x\":-0.0}", "{\"x\":\"\\u00e9\\ud83d\\ude00\"}", "{\"a\\nb\":1}",
+		"1234567890123456789", "-9223372036854775808",
+		"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+		/* refused, by jansson */
+		"", "   ", "{", "}", "{\"a\":1,}", "[1,]", "[1 2]", "{\"a\" 1}", "{\"a\":1,\"a\":2}", "{a:1}", "01",
+		"-", "-01", "1.", ".5", "+1", "truex", "tru", "nul", "[true1]", "9223372036854775808",
+		"-9223372036854775809", "{\"a\":1} x", "{\"a\":1}{}", "\"unterminated", "\"ctl\x01\"", "\"bad\\x\"",
+		"\"\\u0000\"", "\"\\ud800\"", "\"bad utf8 \xc0\xaf\"", "\"\xed\xa0\x80\"", "\"\xf4\x90\x80\x80\"",
+		"\"cut \xe2\x82\"", "\xef\xbb\xbf{}", "{\"a\":\xc3\xa9}", "'single'", "[1]]", "{\"a\":[}",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < SL_ARRAY_LEN(texts); i++) {
+		size_t len = strlen(texts[i]);
+		json_error_t jerr;
+		json_t *ours, *theirs = json_loadb(texts[i], len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
+		sl_err err;
+
+		sl_err_clear(&err);
+		ours = jcs_parse(texts[i], len, &err);
+		if (!theirs) {
+			if (ours)
+				fail_msg("jcs_parse accepted what jansson refuses: %s", texts[i]);
+			if (!strstr(err.msg, jerr.text))
+				fail_msg("%s: `%s` is not jansson's `%s`", texts[i], err.msg, jerr.text);
+			continue;
+		}
+		if (!ours)
+			fail_msg("jcs_parse refused what jansson accepts: %s (%s)", texts[i], err.msg);
+		if (!identical(ours, theirs))
+			fail_msg("jcs_parse read another value than jansson: %s", texts[i]);
+		json_decref(ours);
+		json_decref(theirs);
+	}
+}
+
 static void test_parse_accepts_any_value_and_honours_len(void **state)
 {
 	sl_err err;
@@ -684,6 +777,7 @@ int main(void)
 		cmocka_unit_test(test_parse_refuses_nul_after_number_or_literal),
 		cmocka_unit_test(test_parse_refuses_malformed_input),
 		cmocka_unit_test(test_parse_accepts_any_value_and_honours_len),
+		cmocka_unit_test(test_parse_fast_path_matches_jansson),
 		cmocka_unit_test(test_canonical_text_round_trips),
 		cmocka_unit_test(test_append_with_equals_set_on_a_copy),
 	};
