@@ -627,8 +627,8 @@ static void test_parse_fast_path_matches_jansson(void **state)
 {
 	static const char *const texts[] = {
 		/* the fast subset */
-		"{\"kind\":\"visit.recorded\",\"occurred_at\":\"2024-03-01\",\"by\":{\"user\":\"sw1\"},"
-		"\"data\":{\"child\":\"C1\",\"seen\":true,\"seen_alone\":false,\"summary\":\"Home visit. 12\"}}",
+		("{\"kind\":\"visit.recorded\",\"occurred_at\":\"2024-03-01\",\"by\":{\"user\":\"sw1\"},"
+		 "\"data\":{\"child\":\"C1\",\"seen\":true,\"seen_alone\":false,\"summary\":\"Home visit. 12\"}}"),
 		" { \"b\" : [ 1 , -2 , 0 , -0 , null , true , false , \"\" , { } , [ ] ] ,\t\"a\"\r\n: {} } ",
 		"{\"z\":1,\"a\":2,\"m\":3}", "{\"s\":\"tab\\tquote\\\"slash\\/back\\\\nl\\nbf\\b\\f\\r\"}",
 		"{\"name\":\"Zo\xc3\xab \xe2\x82\xac \xf0\x9f\x98\x80\"}", "{\"\":\"\"}", "\"just a string\"", "123456789012345678",
