@@ -24,6 +24,7 @@
 #include "ledger/jcs.h"
 #include "util/date.h"
 #include "util/sha256.h"
+#include "util/utf8.h"
 
 #include <pthread.h>
 #include <sodium.h>
@@ -90,43 +91,8 @@ static void auth_time_text(const app *a, char out[LEDGER_TIME_LEN])
  * *chars (may be NULL) gets the number of characters. */
 static bool text_ok(const char *s, size_t max, size_t *chars)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = 0;
-
-	if (strlen(s) > max)
-		return false;
-	while (*p) {
-		unsigned c = *p, len, i;
-		uint32_t cp;
-		if (c < 0x80) {
-			if (c < 0x20 || c == 0x7f)
-				return false;
-			p++;
-			n++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			len = 2, cp = c & 0x1f;
-		else if (c >= 0xe0 && c <= 0xef)
-			len = 3, cp = c & 0x0f;
-		else if (c >= 0xf0 && c <= 0xf4)
-			len = 4, cp = c & 0x07;
-		else
-			return false;
-		for (i = 1; i < len; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return false;
-			cp = cp << 6 | (p[i] & 0x3f);
-		}
-		if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-		    (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp <= 0x9f))
-			return false;
-		p += len;
-		n++;
-	}
-	if (chars)
-		*chars = n;
-	return true;
+	size_t n = strlen(s);
+	return n <= max && utf8_text_ok(s, n, chars);
 }
 
 static bool login_ok(const char *login)

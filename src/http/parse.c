@@ -14,42 +14,11 @@
 #include <errno.h>
 #include <strings.h>
 
+#include "util/utf8.h"
+
 bool http_text_valid(const char *s, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s, *end = p + len;
-
-	while (p < end) {
-		unsigned c = *p, need, cp, min;
-		if (c < 0x80) {
-			if (c < 0x20 || c == 0x7f)
-				return false;
-			p++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			need = 1, cp = c & 0x1f, min = 0x80;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			need = 2, cp = c & 0x0f, min = 0x800;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			need = 3, cp = c & 0x07, min = 0x10000;
-		} else {
-			return false;
-		}
-		if ((size_t)(end - p) <= need)
-			return false;
-		for (unsigned i = 1; i <= need; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (p[i] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		/* C1 controls (U+0080..U+009F) are as unwelcome as C0 ones */
-		if (cp < 0xa0)
-			return false;
-		p += need + 1;
-	}
-	return true;
+	return utf8_text_ok(s, len, NULL);
 }
 
 static int hex_value(char c)

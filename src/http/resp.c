@@ -17,6 +17,7 @@
  */
 #include "util/common.h"
 #include "http/http.h"
+#include "util/utf8.h"
 
 static const struct {
 	int status;
@@ -72,7 +73,8 @@ static int write_string(buf *out, const char *s, size_t n)
 
 	buf_putc(out, '"');
 	while (p < end) {
-		unsigned c = *p, len, i;
+		unsigned c = *p;
+		size_t len;
 		uint32_t cp;
 
 		for (run = p; p < end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\'; p++)
@@ -91,23 +93,7 @@ static int write_string(buf *out, const char *s, size_t n)
 			p++;
 			continue;
 		}
-		if (c >= 0xc2 && c <= 0xdf)
-			len = 2, cp = c & 0x1f;
-		else if (c >= 0xe0 && c <= 0xef)
-			len = 3, cp = c & 0x0f;
-		else if (c >= 0xf0 && c <= 0xf4)
-			len = 4, cp = c & 0x07;
-		else
-			return -1;
-		if ((size_t)(end - p) < len)
-			return -1;
-		for (i = 1; i < len; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return -1;
-			cp = cp << 6 | (p[i] & 0x3f);
-		}
-		if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-		    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		if (!(len = utf8_decode(p, (size_t)(end - p), &cp)))
 			return -1;
 		if (cp < 0x10000) {
 			put_u16(out, cp);

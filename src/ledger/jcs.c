@@ -41,6 +41,7 @@
 #include <math.h>
 
 #include "ledger/jcs.h"
+#include "util/utf8.h"
 
 /* 2^53: every integer of at most this magnitude is exactly a double.
  * (RFC 7493 section 2.2 calls +-(2^53 - 1) interoperable; 2^53 itself is
@@ -130,42 +131,6 @@ static void where_prepend_index(jcs_ctx *ctx, size_t index)
 
 /* ---- strings (RFC 8785 section 3.2.2.2) -------------------------------- */
 
-/* Length of the valid UTF-8 sequence at s (RFC 3629 section 4), or 0. */
-static size_t utf8_sequence_len(const unsigned char *s, size_t avail)
-{
-	unsigned char c = s[0], lo = 0x80, hi = 0xBF;
-	size_t n, i;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		n = 2;
-	else if (c >= 0xE0 && c <= 0xEF)
-		n = 3;
-	else if (c >= 0xF0 && c <= 0xF4)
-		n = 4;
-	else
-		return 0; /* continuation byte, overlong lead C0/C1, or F5..FF */
-	if (avail < n)
-		return 0;
-	/* The second byte's range is what rules out overlongs (E0, F0),
-	 * surrogates (ED) and code points above U+10FFFF (F4). */
-	if (c == 0xE0)
-		lo = 0xA0;
-	else if (c == 0xED)
-		hi = 0x9F;
-	else if (c == 0xF0)
-		lo = 0x90;
-	else if (c == 0xF4)
-		hi = 0x8F;
-	if (s[1] < lo || s[1] > hi)
-		return 0;
-	for (i = 2; i < n; i++)
-		if (s[i] < 0x80 || s[i] > 0xBF)
-			return 0;
-	return n;
-}
-
 /* The escapes JSON.stringify uses (ECMAScript QuoteJSONString, cited by
  * RFC 8785 section 3.2.2.2); NULL where a control character gets \u00xx. */
 static const char *short_escape(unsigned char c)
@@ -201,7 +166,8 @@ static int append_string(jcs_ctx *ctx, const char *s, size_t len, const char *wh
 			break;
 		c = p[i];
 		if (c >= 0x80) {
-			size_t n = utf8_sequence_len(p + i, len - i);
+			uint32_t cp;
+			size_t n = utf8_decode(p + i, len - i, &cp);
 			if (!n)
 				return sl_fail(ctx->err, SL_EINVAL,
 					       "%s is not valid UTF-8 (byte %zu, 0x%02x)",
@@ -638,7 +604,7 @@ static bool fast_delimited(const fast_reader *r)
 /* The string whose opening quote is at r->p: its bytes are borrowed from
  * the input when it has no escapes (*decoded false), else from scratch,
  * valid until the next string is read.  jansson refuses control bytes and
- * invalid UTF-8 (the same RFC 3629 rules as utf8_sequence_len); \u
+ * invalid UTF-8 (the same RFC 3629 rules as utf8_decode); \u
  * escapes, with their surrogate pairs and \u0000, are left to it. */
 static bool fast_string(fast_reader *r, const char **s, size_t *len, bool *decoded)
 {
@@ -648,6 +614,7 @@ static bool fast_string(fast_reader *r, const char **s, size_t *len, bool *decod
 	*decoded = false;
 	while (p < end) {
 		unsigned char c = *p;
+		uint32_t cp;
 		size_t n;
 
 		if (c == '"') {
@@ -684,7 +651,7 @@ static bool fast_string(fast_reader *r, const char **s, size_t *len, bool *decod
 			p++;
 			continue;
 		}
-		if (!(n = utf8_sequence_len(p, (size_t)(end - p))))
+		if (!(n = utf8_decode(p, (size_t)(end - p), &cp)))
 			return false;
 		p += n;
 	}

@@ -16,6 +16,7 @@
 #include "util/hex.h"
 #include "util/sha256.h"
 #include "ledger/note.h"
+#include "util/utf8.h"
 
 #include <sodium.h>
 
@@ -41,51 +42,6 @@ struct note_verifier {
 };
 
 /* ---- characters ------------------------------------------------------- */
-
-/* Decode one UTF-8 sequence from s[0, n).  Returns its length, or 0 when it
- * is not valid UTF-8 (RFC 3629 section 4: no overlong forms, no surrogates,
- * nothing above U+10FFFF). */
-static size_t utf8_decode(const uint8_t *s, size_t n, uint32_t *cp)
-{
-	uint8_t c = s[0], lo = 0x80, hi = 0xbf;
-	size_t len, i;
-	uint32_t v;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-		v = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		v = c & 0x0f;
-		if (c == 0xe0)
-			lo = 0xa0; /* overlong */
-		else if (c == 0xed)
-			hi = 0x9f; /* UTF-16 surrogates */
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		v = c & 0x07;
-		if (c == 0xf0)
-			lo = 0x90; /* overlong */
-		else if (c == 0xf4)
-			hi = 0x8f; /* above U+10FFFF */
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		uint8_t b = s[i];
-		if (i == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xbf))
-			return 0;
-		v = v << 6 | (b & 0x3f);
-	}
-	*cp = v;
-	return len;
-}
 
 /* Unicode White_Space, the set Go's unicode.IsSpace tests for key names. */
 static bool is_unicode_space(uint32_t cp)

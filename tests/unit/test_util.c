@@ -9,6 +9,7 @@
 #include "util/common.h"
 #include "util/hex.h"
 #include "util/lines.h"
+#include "util/utf8.h"
 
 static void test_buf_grows_and_stays_terminated(void **state)
 {
@@ -144,6 +145,59 @@ static void test_buf_read_stream_bounds(void **state)
 	buf_release(&b);
 }
 
+/* RFC 3629 section 4's limits, each at its edge. */
+static void test_utf8_decode_takes_well_formed_sequences_only(void **state)
+{
+	static const struct {
+		const char *bytes;
+		size_t len;
+		uint32_t cp; /* 0 with len 0: refused */
+	} cases[] = {
+		{"A", 1, 0x41},
+		{"\xc2\x80", 2, 0x80},
+		{"\xdf\xbf", 2, 0x7ff},
+		{"\xe0\xa0\x80", 3, 0x800},
+		{"\xed\x9f\xbf", 3, 0xd7ff},
+		{"\xee\x80\x80", 3, 0xe000},
+		{"\xf0\x90\x80\x80", 4, 0x10000},
+		{"\xf4\x8f\xbf\xbf", 4, 0x10ffff},
+		{"\xc0\xaf", 0, 0},         /* overlong '/' */
+		{"\xc1\xbf", 0, 0},         /* overlong */
+		{"\xe0\x9f\xbf", 0, 0},     /* overlong U+07FF */
+		{"\xed\xa0\x80", 0, 0},     /* surrogate U+D800 */
+		{"\xed\xbf\xbf", 0, 0},     /* surrogate U+DFFF */
+		{"\xf0\x8f\xbf\xbf", 0, 0}, /* overlong U+FFFF */
+		{"\xf4\x90\x80\x80", 0, 0}, /* U+110000 */
+		{"\xf5\x80\x80\x80", 0, 0}, /* lead byte past F4 */
+		{"\x80", 0, 0},              /* a lone continuation byte */
+		{"\xe2\x82", 0, 0},          /* truncated */
+		{"\xe2\x28\xa1", 0, 0},      /* not a continuation */
+	};
+	(void)state;
+	for (size_t i = 0; i < SL_ARRAY_LEN(cases); i++) {
+		uint32_t cp = 0;
+		size_t n = utf8_decode((const unsigned char *)cases[i].bytes, strlen(cases[i].bytes), &cp);
+		if (n != cases[i].len || (n && cp != cases[i].cp))
+			fail_msg("case %zu: length %zu code point %x", i, n, (unsigned)cp);
+	}
+}
+
+static void test_utf8_text_refuses_controls_and_counts_characters(void **state)
+{
+	size_t chars = 0;
+	(void)state;
+	assert_true(utf8_text_ok("Zo\xc3\xab \xe2\x82\xac", 8, &chars)); /* Z o e-diaeresis space euro */
+	assert_int_equal(chars, 5);
+	assert_true(utf8_text_ok("", 0, &chars));
+	assert_int_equal(chars, 0);
+	assert_false(utf8_text_ok("a\tb", 3, NULL));          /* C0, even tab */
+	assert_false(utf8_text_ok("a\x7f", 2, NULL));         /* DEL */
+	assert_false(utf8_text_ok("a\xc2\x85", 3, NULL));     /* C1 (NEL) */
+	assert_true(utf8_text_ok("a\xc2\xa0", 3, NULL));      /* NBSP is text */
+	assert_false(utf8_text_ok("a\0b", 3, NULL));          /* NUL inside */
+	assert_false(utf8_text_ok("\xed\xa0\x80", 3, NULL)); /* a surrogate */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -155,6 +209,8 @@ int main(void)
 		cmocka_unit_test(test_lines_splits_and_strips_cr),
 		cmocka_unit_test(test_lines_refuses_overlong_line_without_reading_it_all),
 		cmocka_unit_test(test_err_prefix_keeps_message),
+		cmocka_unit_test(test_utf8_decode_takes_well_formed_sequences_only),
+		cmocka_unit_test(test_utf8_text_refuses_controls_and_counts_characters),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
