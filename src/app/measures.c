@@ -255,13 +255,6 @@ bad:
 
 /* ---- counting ---------------------------------------------------------------------------- */
 
-static int32_t day_of(const char *text)
-{
-	int32_t d = INT32_MIN;
-	if (!text || date_parse_day(text, &d, NULL))
-		return INT32_MIN;
-	return d;
-}
 
 static void note_day(measure_ctx *m, int32_t day)
 {
@@ -471,7 +464,7 @@ static void on_lac(measure_ctx *m, const store_episode *e, int32_t start, int32_
 static int measure_episode(void *ctx, const store_episode *e, sl_err *err)
 {
 	measure_ctx *m = ctx;
-	int32_t start = day_of(e->start_day), end = e->end_seq ? day_of(e->end_day) : INT32_MAX;
+	int32_t start = date_day_or_none(e->start_day), end = e->end_seq ? date_day_or_none(e->end_day) : INT32_MAX;
 	json_t *detail = NULL;
 	(void)err;
 
@@ -566,7 +559,7 @@ static void unvisited_before(measure_ctx *m, const char *upto)
 static int measure_visit(void *ctx, const char *child, uint64_t seq, const char *day, sl_err *err)
 {
 	measure_ctx *m = ctx;
-	int32_t d = day_of(day);
+	int32_t d = date_day_or_none(day);
 	(void)err;
 
 	if (d == INT32_MIN)
@@ -590,7 +583,7 @@ static int measure_visit(void *ctx, const char *child, uint64_t seq, const char 
 static int measure_allocation(void *ctx, const store_allocation_span *a, sl_err *err)
 {
 	measure_ctx *m = ctx;
-	int32_t from = day_of(a->from_day), to = a->to_seq ? day_of(a->to_day) : INT32_MAX;
+	int32_t from = date_day_or_none(a->from_day), to = a->to_seq ? date_day_or_none(a->to_day) : INT32_MAX;
 	size_t len = strlen(a->worker);
 	uint64_t seen;
 	json_t *item;
@@ -634,7 +627,7 @@ static void alert_item(measure_ctx *m, const store_alert_row *r)
 static int measure_alert(void *ctx, const store_alert_row *r, sl_err *err)
 {
 	measure_ctx *m = ctx;
-	int32_t raised = day_of(r->a.raised_on), resolved = r->resolved.seq ? day_of(r->resolved.day) : INT32_MAX;
+	int32_t raised = date_day_or_none(r->a.raised_on), resolved = r->resolved.seq ? date_day_or_none(r->resolved.day) : INT32_MAX;
 	int c = code_index(m, r->a.code), i;
 	(void)err;
 

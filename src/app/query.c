@@ -1281,13 +1281,6 @@ int query_child_as_of(app *a, const char *child, const char *date, json_t **out,
 
 /* ---- days ---------------------------------------------------------------------------- */
 
-static int32_t day_of(const char *text)
-{
-	int32_t d = INT32_MIN;
-	if (!text || date_parse_day(text, &d, NULL))
-		return INT32_MIN;
-	return d;
-}
 
 /* ---- escalations and unallocated children ---------------------------------------------- */
 
@@ -1299,7 +1292,7 @@ typedef struct escalation_ctx {
 static int escalation_cb(void *ctx, const store_escalation_row *r, sl_err *err)
 {
 	escalation_ctx *c = ctx;
-	int32_t raised = day_of(r->e.day), due;
+	int32_t raised = date_day_or_none(r->e.day), due;
 	buf d = BUF_INIT;
 	json_t *o;
 	(void)err;
@@ -1340,7 +1333,7 @@ static int unallocated_cb(void *ctx, const char *child, const char *name, const 
                           const char *last_team, sl_err *err)
 {
 	unallocated_ctx *c = ctx;
-	int32_t opened = day_of(opened_day);
+	int32_t opened = date_day_or_none(opened_day);
 	(void)err;
 
 	if (c->team && last_team && strcmp(c->team, last_team) != 0)

@@ -187,14 +187,6 @@ static int8_t b_of(const json_t *o, const char *key)
 	return json_is_boolean(v) ? (int8_t)json_is_true(v) : -1;
 }
 
-static int32_t day_of(const json_t *o, const char *key)
-{
-	int32_t d;
-	const char *s = s_of(o, key);
-	if (!s || date_parse_day(s, &d, NULL))
-		return CF_NONE;
-	return d;
-}
 
 /* An event reference (a ref string or a seq) -> seq; 0 when unknown. */
 static uint64_t ref_seq(const loader *l, const json_t *ref)
@@ -265,7 +257,7 @@ static bool fact_values(loader *l, fact *f, const json_t *data)
 		break;
 	case F_ASSESS_DONE:
 		f->s1 = intern(cf, s_of(data, "outcome"));
-		f->d1 = day_of(data, "authorised_on");
+		f->d1 = date_day_or_none(s_of(data, "authorised_on"));
 		list = json_object_get(data, "factors");
 		break;
 	case F_STRATEGY:
@@ -640,7 +632,7 @@ static void person(casefile *cf, cf_child *c, const json_t *data)
 			*(const char **)((char *)c + text[i].off) = intern(cf, s_of(data, text[i].key));
 	for (size_t i = 0; i < SL_ARRAY_LEN(days); i++)
 		if (s_of(data, days[i].key))
-			*(int32_t *)((char *)c + days[i].off) = day_of(data, days[i].key);
+			*(int32_t *)((char *)c + days[i].off) = date_day_or_none(s_of(data, days[i].key));
 	if (json_is_array(list)) {
 		size_t n = json_array_size(list);
 		const char **codes = arena_alloc(&cf->ar, (n ? n : 1) * sizeof(*codes));

@@ -50,8 +50,9 @@
 #define SL_CASEFILE_H
 
 #include "app/app.h"
+#include "util/date.h"
 
-#define CF_NONE INT32_MIN /* an absent day */
+#define CF_NONE DATE_NONE /* an absent day */
 
 typedef struct cf_contact {
 	uint64_t seq;

@@ -159,7 +159,6 @@ typedef struct store_backend_ops {
 	int (*episodes_of_types)(void *impl, const char *types, store_episode_cb cb, void *ctx, sl_err *err);
 	int (*alerts_by_month)(void *impl, const char *from_day, store_month_count_cb cb, void *ctx, sl_err *err);
 	int (*escalations)(void *impl, const char *to, bool open_only, store_escalation_cb cb, void *ctx, sl_err *err);
-	int (*plan_children_seen)(void *impl, store_child_day_cb cb, void *ctx, sl_err *err);
 	int (*seen_visits_of)(void *impl, const char *types, store_child_visit_cb cb, void *ctx, sl_err *err);
 	int (*allocations_all)(void *impl, store_allocation_span_cb cb, void *ctx, sl_err *err);
 	int (*unallocated)(void *impl, store_unallocated_cb cb, void *ctx, sl_err *err);

@@ -1712,7 +1712,6 @@ const store_backend_ops store_sqlite_ops = {
 	.episodes_of_types = sqlite_episodes_of_types,
 	.alerts_by_month = sqlite_alerts_by_month,
 	.escalations = sqlite_escalations,
-	.plan_children_seen = sqlite_plan_children_seen,
 	.seen_visits_of = sqlite_seen_visits_of,
 	.allocations_all = sqlite_allocations_all,
 	.unallocated = sqlite_unallocated,

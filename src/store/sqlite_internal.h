@@ -129,7 +129,6 @@ int sqlite_events_of_kind(void *impl, const char *kind, const char *team, unsign
 int sqlite_episodes_of_types(void *impl, const char *types, store_episode_cb cb, void *ctx, sl_err *err);
 int sqlite_alerts_by_month(void *impl, const char *from_day, store_month_count_cb cb, void *ctx, sl_err *err);
 int sqlite_escalations(void *impl, const char *to, bool open_only, store_escalation_cb cb, void *ctx, sl_err *err);
-int sqlite_plan_children_seen(void *impl, store_child_day_cb cb, void *ctx, sl_err *err);
 int sqlite_seen_visits_of(void *impl, const char *types, store_child_visit_cb cb, void *ctx, sl_err *err);
 int sqlite_allocations_all(void *impl, store_allocation_span_cb cb, void *ctx, sl_err *err);
 int sqlite_unallocated(void *impl, store_unallocated_cb cb, void *ctx, sl_err *err);

@@ -736,27 +736,6 @@ int sqlite_escalations(void *impl, const char *to, bool open_only, store_escalat
 	return scan(s, st, escalation_row, (any_cb)cb, ctx, NULL, err, "reading escalations");
 }
 
-/* Seen visits of the children who have had a CP plan, by child then day
- * (visit has no index by child; the plan children come from episode). */
-static const char sql_plan_children_seen[] =
-	"SELECT child, day FROM visit WHERE seen AND child IN"
-	" (SELECT child FROM episode WHERE type = 'cp_plan') ORDER BY child, day";
-
-static int child_day_row(sqlite3_stmt *st, any_cb cb, void *ctx, sl_err *err)
-{
-	return ((store_child_day_cb)cb)(ctx, col_text(st, 0), col_text(st, 1), err);
-}
-
-int sqlite_plan_children_seen(void *impl, store_child_day_cb cb, void *ctx, sl_err *err)
-{
-	sqlite_store *s = impl;
-	sqlite3_stmt *st = sq_stmt(s, sql_plan_children_seen, err);
-
-	if (!st)
-		return SL_EIO;
-	return scan(s, st, child_day_row, (any_cb)cb, ctx, NULL, err, "reading visits of children on plans");
-}
-
 /* Seen visits of the children who have had an episode of some types, by
  * child then day, with the visit's seq for the measures' evidence. */
 static const char sql_seen_visits_of[] =

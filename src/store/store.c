@@ -626,10 +626,6 @@ int store_escalations(store *s, const char *to, bool open_only, store_escalation
 	return s->ops->escalations(s->impl, to, open_only, cb, ctx, err);
 }
 
-int store_plan_children_seen(store *s, store_child_day_cb cb, void *ctx, sl_err *err)
-{
-	return s->ops->plan_children_seen(s->impl, cb, ctx, err);
-}
 
 int store_seen_visits_of(store *s, const char *types, store_child_visit_cb cb, void *ctx, sl_err *err)
 {

@@ -554,10 +554,6 @@ typedef struct store_escalation_row {
 } store_escalation_row;
 typedef int (*store_escalation_cb)(void *ctx, const store_escalation_row *e, sl_err *err);
 int store_escalations(store *s, const char *to, bool open_only, store_escalation_cb cb, void *ctx, sl_err *err);
-/* Seen visits (child, day) of every child who has had a CP plan, by child
- * then day. */
-typedef int (*store_child_day_cb)(void *ctx, const char *child, const char *day, sl_err *err);
-int store_plan_children_seen(store *s, store_child_day_cb cb, void *ctx, sl_err *err);
 /* Seen visits (child, seq, day) of every child who has had an episode of
  * one of `types` (a JSON array: "cp_plan", "lac"), by child then day
  * (the measures' visits in time, with the visit as evidence). */

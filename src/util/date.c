@@ -20,6 +20,14 @@
 static const char not_a_date[] =
 	"not a date: expected YYYY-MM-DD or an RFC 3339 date-time";
 
+int32_t date_day_or_none(const char *s)
+{
+	int32_t d;
+	if (!s || date_parse_day(s, &d, NULL))
+		return DATE_NONE;
+	return d;
+}
+
 bool date_is_leap(int year)
 {
 	return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;

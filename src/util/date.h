@@ -44,6 +44,11 @@ int date_parse(const char *s, sl_date *out, sl_err *err);
 /* The date-only form "YYYY-MM-DD" (birth dates, alert refs). */
 int date_parse_day(const char *s, int32_t *day, sl_err *err);
 
+/* A day read from stored text that may be absent: its day number, or
+ * DATE_NONE for NULL or anything that is not YYYY-MM-DD. */
+#define DATE_NONE INT32_MIN
+int32_t date_day_or_none(const char *s);
+
 bool date_is_leap(int year);
 int date_days_in_month(int year, int month); /* month 1..12 */
 
